@@ -1,0 +1,122 @@
+/**
+ * The HTTP API's request and response shapes. The server validates with these, the extension parses
+ * responses with them, and /openapi.json is generated from them.
+ */
+import { z } from 'zod';
+import { LOCALES } from './errors.js';
+import { MARKETPLACES } from './marketplaces.js';
+import { WORKFLOW_PRESET_IDS } from './presets.js';
+
+export const Locale = z.enum(LOCALES);
+export const Marketplace = z.enum(MARKETPLACES);
+export const PresetId = z.enum(WORKFLOW_PRESET_IDS);
+export const Tier = z.enum(['free', 'payg', 'professional', 'premium']);
+
+export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+// ---- accounts
+export const SignupBody = z.strictObject({
+  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  password: z.string().min(8).max(200),
+  locale: Locale.default('id'),
+});
+export const LoginBody = z.strictObject({
+  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  password: z.string().min(1).max(200),
+});
+export const SellerView = z.object({ id: z.uuid(), email: z.string(), locale: Locale, tier: Tier });
+export const AuthResponse = z.object({ token: z.string(), expiresAt: z.iso.datetime(), seller: SellerView });
+export type SellerView = z.infer<typeof SellerView>;
+export type AuthResponse = z.infer<typeof AuthResponse>;
+
+// ---- jobs
+export const JobStatus = z.enum(['queued', 'processing', 'succeeded', 'failed']);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+/** Fields of POST /v1/jobs: JSON, or multipart/form-data with these as fields plus an `image` file. */
+export const CreateJobBody = z.strictObject({
+  kind: z.literal('enhance'),
+  marketplace: Marketplace,
+  /** The marketplace's product id (Shopee item_id). */
+  productId: z.string().regex(/^\d{1,20}$/),
+  /** 0-based index of the image slot on the listing. */
+  slot: z.coerce.number().int().min(0).max(8),
+  /** Marketplace CDN URL of the source image; omit when uploading the bytes as `image`. */
+  imageUrl: z.url().max(2048).optional(),
+  presetId: PresetId,
+  /** The marketplace image id the slot held when the seller clicked (used to detect a changed listing). */
+  sourceImageId: z.string().max(200).optional(),
+});
+export type CreateJobBody = z.infer<typeof CreateJobBody>;
+
+export const JobView = z.object({
+  id: z.uuid(),
+  kind: z.literal('enhance'),
+  status: JobStatus,
+  /** 0–100. */
+  progress: z.number().int(),
+  marketplace: Marketplace,
+  productId: z.string(),
+  slot: z.number().int(),
+  presetId: PresetId,
+  price: z.number().int(),
+  createdAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  result: z.object({ width: z.number().int(), height: z.number().int(), bytes: z.number().int(), format: z.string() }).nullable(),
+  /** Set once the result was pushed onto the listing. */
+  applied: z.object({ imageId: z.string(), imageUrl: z.string(), replacedImageId: z.string().nullable(), appliedAt: z.iso.datetime() }).nullable(),
+});
+export type JobView = z.infer<typeof JobView>;
+export const JobList = z.object({ jobs: z.array(JobView) });
+
+export const QuoteQuery = z.strictObject({ presetId: PresetId });
+export const Quote = z.object({ presetId: PresetId, name: z.object({ en: z.string(), id: z.string() }), price: z.number().int(), balance: z.number().int() });
+export type Quote = z.infer<typeof Quote>;
+
+// ---- account / credits
+export const LedgerEntryView = z.object({
+  id: z.uuid(),
+  kind: z.enum(['grant', 'topup', 'adjustment', 'hold', 'capture', 'release']),
+  amount: z.number().int(),
+  balanceAfter: z.number().int(),
+  jobId: z.uuid().nullable(),
+  note: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type LedgerEntryView = z.infer<typeof LedgerEntryView>;
+export const Ledger = z.object({ entries: z.array(LedgerEntryView) });
+
+export const AccountView = z.object({
+  seller: SellerView,
+  balance: z.number().int(),
+  /** Credits captured this calendar month (UTC). */
+  monthUsage: z.number().int(),
+  recentJobs: z.array(JobView),
+});
+export type AccountView = z.infer<typeof AccountView>;
+
+export const UpdateSettingsBody = z.strictObject({ locale: Locale });
+
+export const AdminCreditBody = z.strictObject({
+  email: z.email().transform((e) => e.toLowerCase()),
+  amount: z.number().int().min(-1_000_000).max(1_000_000).refine((n) => n !== 0),
+  note: z.string().max(500).optional(),
+});
+
+// ---- shop connections
+export const ConnectionStatus = z.enum(['active', 'needs_reauth']);
+export const ConnectionView = z.object({
+  id: z.uuid(),
+  marketplace: Marketplace,
+  shopId: z.string(),
+  status: ConnectionStatus,
+  createdAt: z.iso.datetime(),
+});
+export type ConnectionView = z.infer<typeof ConnectionView>;
+export const ConnectionList = z.object({ connections: z.array(ConnectionView) });
+export const StartConnectionResponse = z.object({ authorizeUrl: z.url() });
+
+// ---- applying a result to the listing
+export const ApplyResponse = z.object({ job: JobView });
