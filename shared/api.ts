@@ -17,12 +17,18 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 
 // ---- accounts
 export const SignupBody = z.strictObject({
-  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((e) => e.toLowerCase()),
   password: z.string().min(8).max(200),
   locale: Locale.default('id'),
 });
 export const LoginBody = z.strictObject({
-  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((e) => e.toLowerCase()),
   password: z.string().min(1).max(200),
 });
 export const SellerView = z.object({ id: z.uuid(), email: z.string(), locale: Locale, tier: Tier });
@@ -64,15 +70,34 @@ export const JobView = z.object({
   createdAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  result: z.object({ width: z.number().int(), height: z.number().int(), bytes: z.number().int(), format: z.string() }).nullable(),
+  result: z
+    .object({
+      width: z.number().int(),
+      height: z.number().int(),
+      bytes: z.number().int(),
+      format: z.string(),
+    })
+    .nullable(),
   /** Set once the result was pushed onto the listing. */
-  applied: z.object({ imageId: z.string(), imageUrl: z.string(), replacedImageId: z.string().nullable(), appliedAt: z.iso.datetime() }).nullable(),
+  applied: z
+    .object({
+      imageId: z.string(),
+      imageUrl: z.string(),
+      replacedImageId: z.string().nullable(),
+      appliedAt: z.iso.datetime(),
+    })
+    .nullable(),
 });
 export type JobView = z.infer<typeof JobView>;
 export const JobList = z.object({ jobs: z.array(JobView) });
 
 export const QuoteQuery = z.strictObject({ presetId: PresetId });
-export const Quote = z.object({ presetId: PresetId, name: z.object({ en: z.string(), id: z.string() }), price: z.number().int(), balance: z.number().int() });
+export const Quote = z.object({
+  presetId: PresetId,
+  name: z.object({ en: z.string(), id: z.string() }),
+  price: z.number().int(),
+  balance: z.number().int(),
+});
 export type Quote = z.infer<typeof Quote>;
 
 // ---- account / credits
@@ -101,7 +126,12 @@ export const UpdateSettingsBody = z.strictObject({ locale: Locale });
 
 export const AdminCreditBody = z.strictObject({
   email: z.email().transform((e) => e.toLowerCase()),
-  amount: z.number().int().min(-1_000_000).max(1_000_000).refine((n) => n !== 0),
+  amount: z
+    .number()
+    .int()
+    .min(-1_000_000)
+    .max(1_000_000)
+    .refine((n) => n !== 0),
   note: z.string().max(500).optional(),
 });
 

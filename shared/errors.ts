@@ -4,31 +4,121 @@
  * may re-translate by `code` so its UI language wins.
  */
 export const ERRORS = {
-  VALIDATION_FAILED: { status: 400, en: 'Some fields are missing or invalid.', id: 'Ada isian yang kosong atau tidak valid.' },
-  IDEMPOTENCY_KEY_REQUIRED: { status: 400, en: 'The request needs an Idempotency-Key header.', id: 'Permintaan ini membutuhkan header Idempotency-Key.' },
-  IMAGE_URL_NOT_ALLOWED: { status: 400, en: 'That image address is not a marketplace image.', id: 'Alamat gambar itu bukan gambar marketplace.' },
-  OAUTH_STATE_INVALID: { status: 400, en: 'This connection link is invalid or was already used. Start again from the extension.', id: 'Tautan koneksi ini tidak valid atau sudah dipakai. Mulai lagi dari ekstensi.' },
+  VALIDATION_FAILED: {
+    status: 400,
+    en: 'Some fields are missing or invalid.',
+    id: 'Ada isian yang kosong atau tidak valid.',
+  },
+  IDEMPOTENCY_KEY_REQUIRED: {
+    status: 400,
+    en: 'The request needs an Idempotency-Key header.',
+    id: 'Permintaan ini membutuhkan header Idempotency-Key.',
+  },
+  IMAGE_URL_NOT_ALLOWED: {
+    status: 400,
+    en: 'That image address is not a marketplace image.',
+    id: 'Alamat gambar itu bukan gambar marketplace.',
+  },
+  OAUTH_STATE_INVALID: {
+    status: 400,
+    en: 'This connection link is invalid or was already used. Start again from the extension.',
+    id: 'Tautan koneksi ini tidak valid atau sudah dipakai. Mulai lagi dari ekstensi.',
+  },
   UNAUTHENTICATED: { status: 401, en: 'Please log in again.', id: 'Silakan masuk lagi.' },
   INVALID_CREDENTIALS: { status: 401, en: 'Wrong email or password.', id: 'Email atau kata sandi salah.' },
-  INSUFFICIENT_CREDITS: { status: 402, en: 'Not enough credits for this. Top up your credits to continue.', id: 'Kredit tidak cukup. Isi ulang kredit untuk melanjutkan.' },
-  FORBIDDEN: { status: 403, en: 'You are not allowed to do that.', id: 'Anda tidak diizinkan melakukan itu.' },
+  INSUFFICIENT_CREDITS: {
+    status: 402,
+    en: 'Not enough credits for this. Top up your credits to continue.',
+    id: 'Kredit tidak cukup. Isi ulang kredit untuk melanjutkan.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    en: 'You are not allowed to do that.',
+    id: 'Anda tidak diizinkan melakukan itu.',
+  },
   NOT_FOUND: { status: 404, en: 'Not found.', id: 'Tidak ditemukan.' },
-  EMAIL_TAKEN: { status: 409, en: 'An account with this email already exists.', id: 'Akun dengan email ini sudah ada.' },
-  IDEMPOTENCY_IN_FLIGHT: { status: 409, en: 'The same request is still being processed.', id: 'Permintaan yang sama masih diproses.' },
+  EMAIL_TAKEN: {
+    status: 409,
+    en: 'An account with this email already exists.',
+    id: 'Akun dengan email ini sudah ada.',
+  },
+  IDEMPOTENCY_IN_FLIGHT: {
+    status: 409,
+    en: 'The same request is still being processed.',
+    id: 'Permintaan yang sama masih diproses.',
+  },
   JOB_NOT_READY: { status: 409, en: 'The photo is not finished yet.', id: 'Foto belum selesai diproses.' },
-  CONNECTION_REQUIRED: { status: 409, en: 'Connect this shop in the extension settings first.', id: 'Hubungkan toko ini dulu di pengaturan ekstensi.' },
-  CONNECTION_NEEDS_REAUTH: { status: 409, en: 'The shop connection expired. Reconnect the shop in the extension settings.', id: 'Koneksi toko kedaluwarsa. Hubungkan ulang toko di pengaturan ekstensi.' },
-  LISTING_CHANGED: { status: 409, en: 'The listing changed since the photo was taken. Reload the page and try again.', id: 'Produk berubah sejak foto diambil. Muat ulang halaman lalu coba lagi.' },
+  CONNECTION_REQUIRED: {
+    status: 409,
+    en: 'Connect this shop in the extension settings first.',
+    id: 'Hubungkan toko ini dulu di pengaturan ekstensi.',
+  },
+  CONNECTION_NEEDS_REAUTH: {
+    status: 409,
+    en: 'The shop connection expired. Reconnect the shop in the extension settings.',
+    id: 'Koneksi toko kedaluwarsa. Hubungkan ulang toko di pengaturan ekstensi.',
+  },
+  LISTING_CHANGED: {
+    status: 409,
+    en: 'The listing changed since the photo was taken. Reload the page and try again.',
+    id: 'Produk berubah sejak foto diambil. Muat ulang halaman lalu coba lagi.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, en: 'The file is too large.', id: 'Ukuran file terlalu besar.' },
-  UNSUPPORTED_IMAGE: { status: 415, en: 'This file is not a JPEG, PNG or WebP image.', id: 'File ini bukan gambar JPEG, PNG, atau WebP.' },
-  IDEMPOTENCY_KEY_REUSED: { status: 422, en: 'This Idempotency-Key was already used for a different request.', id: 'Idempotency-Key ini sudah dipakai untuk permintaan lain.' },
-  IMAGE_INVALID: { status: 422, en: 'The image is damaged or too large to process.', id: 'Gambar rusak atau terlalu besar untuk diproses.' },
-  IMAGE_FETCH_FAILED: { status: 422, en: 'Could not download the image from the marketplace.', id: 'Gagal mengunduh gambar dari marketplace.' },
-  MARKETPLACE_REJECTED: { status: 422, en: 'The marketplace refused the change.', id: 'Marketplace menolak perubahan.' },
-  RATE_LIMITED: { status: 429, en: 'Too many attempts. Wait a moment and try again.', id: 'Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.' },
-  INTERNAL: { status: 500, en: 'Something went wrong on our side. Nothing was charged; try again.', id: 'Terjadi kesalahan di sistem kami. Tidak ada kredit terpakai; coba lagi.' },
-  MARKETPLACE_UNAVAILABLE: { status: 502, en: 'The marketplace is not answering. Try again in a few minutes.', id: 'Marketplace tidak merespons. Coba lagi beberapa menit lagi.' },
-  PROCESSING_FAILED: { status: 500, en: 'The photo could not be processed. Your credits were returned.', id: 'Foto tidak dapat diproses. Kredit Anda dikembalikan.' },
+  UNSUPPORTED_IMAGE: {
+    status: 415,
+    en: 'This file is not a JPEG, PNG or WebP image.',
+    id: 'File ini bukan gambar JPEG, PNG, atau WebP.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    en: 'This Idempotency-Key was already used for a different request.',
+    id: 'Idempotency-Key ini sudah dipakai untuk permintaan lain.',
+  },
+  IMAGE_INVALID: {
+    status: 422,
+    en: 'The image is damaged or too large to process.',
+    id: 'Gambar rusak atau terlalu besar untuk diproses.',
+  },
+  IMAGE_FETCH_FAILED: {
+    status: 422,
+    en: 'Could not download the image from the marketplace.',
+    id: 'Gagal mengunduh gambar dari marketplace.',
+  },
+  LISTING_IN_PROMOTION: {
+    status: 409,
+    en: 'This product is in a promotion; the marketplace does not allow changing its photos until the promotion ends.',
+    id: 'Produk ini sedang promo; marketplace tidak mengizinkan mengganti fotonya sampai promo selesai.',
+  },
+  MARKETPLACE_REJECTED: {
+    status: 422,
+    en: 'The marketplace refused the change.',
+    id: 'Marketplace menolak perubahan.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    en: 'Too many attempts. Wait a moment and try again.',
+    id: 'Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.',
+  },
+  FEATURE_UNAVAILABLE: {
+    status: 501,
+    en: 'This feature is not available on this server yet.',
+    id: 'Fitur ini belum tersedia di server ini.',
+  },
+  INTERNAL: {
+    status: 500,
+    en: 'Something went wrong on our side. Nothing was charged; try again.',
+    id: 'Terjadi kesalahan di sistem kami. Tidak ada kredit terpakai; coba lagi.',
+  },
+  MARKETPLACE_UNAVAILABLE: {
+    status: 502,
+    en: 'The marketplace is not answering. Try again in a few minutes.',
+    id: 'Marketplace tidak merespons. Coba lagi beberapa menit lagi.',
+  },
+  PROCESSING_FAILED: {
+    status: 500,
+    en: 'The photo could not be processed. Your credits were returned.',
+    id: 'Foto tidak dapat diproses. Kredit Anda dikembalikan.',
+  },
 } as const satisfies Record<string, { status: number; en: string; id: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,0 +1,17 @@
+/**
+ * Every migration, imported statically. knex's directory loader imports files by path at run time,
+ * which breaks under loaders that transpile TypeScript on the fly (vitest's global setup); a static list
+ * works everywhere. Add new migrations here in order.
+ */
+import type { Knex } from 'knex';
+import * as initial from './20261121000000_initial.js';
+
+const MIGRATIONS: Record<string, Knex.Migration> = {
+  '20261121000000_initial': initial,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS[name]!,
+};

@@ -1,0 +1,57 @@
+/** Response shapes come only from here: explicit fields, never internals (keys, token ciphertext). */
+import type { ConnectionView, JobView, LedgerEntryView, SellerView } from '../shared/api.js';
+import { errorMessage, type Locale } from '../shared/errors.js';
+import type { Job, LedgerEntry, ListingImageChange, Seller, ShopConnection } from './db/models.js';
+
+export function presentSeller(seller: Seller): SellerView {
+  return { id: seller.id, email: seller.email, locale: seller.locale, tier: seller.tier };
+}
+
+export function presentJob(job: Job, locale: Locale, change?: ListingImageChange): JobView {
+  const meta = job.resultMeta;
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    progress: job.progress,
+    marketplace: job.marketplace,
+    productId: job.productId,
+    slot: job.slot,
+    presetId: job.presetId,
+    price: job.price,
+    createdAt: new Date(job.createdAt).toISOString(),
+    finishedAt: job.finishedAt ? new Date(job.finishedAt).toISOString() : null,
+    error: job.errorCode ? { code: job.errorCode, message: errorMessage(job.errorCode, locale) } : null,
+    result: meta ? { width: meta.width, height: meta.height, bytes: meta.bytes, format: meta.format } : null,
+    applied: change
+      ? {
+          imageId: change.newImageId,
+          imageUrl: change.newImageUrl,
+          replacedImageId: change.previousImageId,
+          appliedAt: new Date(change.createdAt).toISOString(),
+        }
+      : null,
+  };
+}
+
+export function presentLedgerEntry(entry: LedgerEntry): LedgerEntryView {
+  return {
+    id: entry.id,
+    kind: entry.kind,
+    amount: entry.amount,
+    balanceAfter: entry.balanceAfter,
+    jobId: entry.jobId,
+    note: entry.note,
+    createdAt: new Date(entry.createdAt).toISOString(),
+  };
+}
+
+export function presentConnection(connection: ShopConnection): ConnectionView {
+  return {
+    id: connection.id,
+    marketplace: connection.marketplace,
+    shopId: connection.shopId,
+    status: connection.status,
+    createdAt: new Date(connection.createdAt).toISOString(),
+  };
+}

@@ -1,0 +1,103 @@
+/** The "enhance" job handler: source image → pipeline → stored result → capture, or fail → release. */
+import { IMAGE_CDN_HOSTS } from '../../shared/marketplaces.js';
+import type { WorkflowPresetId } from '../../shared/presets.js';
+import type { Db } from '../db/knex.js';
+import { Job, type ResultMeta } from '../db/models.js';
+import { isAppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { type SafeFetchPolicy, safeFetchImage } from '../net/safe-fetch.js';
+import { type JobHandler, PermanentJobError } from '../queue/index.js';
+import {
+  completeJob,
+  failJob,
+  inputKey,
+  reportProgress,
+  resultKey,
+  startProcessing,
+} from '../services/jobs.js';
+import type { Storage } from '../storage/index.js';
+
+export interface Pipeline {
+  inspectImage(input: Buffer): Promise<unknown>;
+  enhance(
+    input: Buffer,
+    options: {
+      presetId: WorkflowPresetId;
+      onProgress?: (percent: number, stage: string) => void | Promise<void>;
+    },
+  ): Promise<Omit<ResultMeta, 'format'> & { data: Buffer; format: string }>;
+}
+
+/** Input problems retrying cannot fix. */
+const PERMANENT = new Set([
+  'UNSUPPORTED_IMAGE',
+  'IMAGE_INVALID',
+  'IMAGE_URL_NOT_ALLOWED',
+  'PAYLOAD_TOO_LARGE',
+]);
+
+export function enhanceHandler(deps: {
+  db: Db;
+  storage: Storage;
+  logger: Logger;
+  pipeline: Pipeline;
+  fetchPolicy: Omit<SafeFetchPolicy, 'allowedHosts'>;
+}): JobHandler {
+  const { db, storage, pipeline } = deps;
+
+  async function loadInput(job: Job): Promise<Buffer> {
+    if (job.inputKey) {
+      const stored = await storage.get(job.inputKey);
+      if (stored) return stored;
+    }
+    if (!job.sourceUrl) throw new PermanentJobError('IMAGE_FETCH_FAILED');
+    const fetched = await safeFetchImage(job.sourceUrl, {
+      ...deps.fetchPolicy,
+      allowedHosts: IMAGE_CDN_HOSTS[job.marketplace],
+    });
+    await pipeline.inspectImage(fetched);
+    await storage.put(inputKey(job.id), fetched);
+    await Job.query(db)
+      .patch({ inputKey: inputKey(job.id) })
+      .where({ id: job.id });
+    return fetched;
+  }
+
+  return {
+    async run({ id }, ctx) {
+      const job = await startProcessing(db, id, ctx.attempt);
+      if (!job) return; // finished already (a duplicate delivery) or deleted
+      try {
+        const input = await loadInput(job);
+        await reportProgress(db, id, 10, 'decode');
+        const output = await pipeline.enhance(input, {
+          presetId: job.presetId,
+          onProgress: async (percent, stage) => {
+            await reportProgress(db, id, Math.max(10, Math.min(95, percent)), stage);
+            await ctx.updateProgress(percent);
+          },
+        });
+        await storage.put(resultKey(id), output.data);
+        await completeJob(db, id, {
+          width: output.width,
+          height: output.height,
+          bytes: output.bytes,
+          format: output.format,
+          confidence: output.confidence,
+          timingsMs: output.timingsMs,
+        });
+      } catch (error) {
+        if (isAppError(error) && PERMANENT.has(error.code))
+          throw new PermanentJobError(error.code, { cause: error });
+        throw error;
+      }
+    },
+    async onFinalFailure({ id }, error) {
+      const code =
+        error.name === 'UnrecoverableError' && /^[A-Z_]+$/.test(error.message)
+          ? error.message
+          : 'PROCESSING_FAILED';
+      if (await failJob(db, id, code)) deps.logger.info({ jobId: id, code }, 'job failed; hold released');
+    },
+  };
+}
