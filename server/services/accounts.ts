@@ -1,6 +1,7 @@
 /** Sign-up, log-in and opaque bearer sessions. Passwords: scrypt. Tokens: random, stored as sha256. */
 import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { UniqueViolationError } from 'objection';
 import type { Locale } from '../../shared/errors.js';
 import type { Db } from '../db/knex.js';
 import { ApiToken, Seller } from '../db/models.js';
@@ -70,7 +71,7 @@ export async function signUp(
       tier: 'free',
     });
   } catch (error) {
-    if ((error as { code?: string }).code === '23505') throw new AppError('EMAIL_TAKEN');
+    if (error instanceof UniqueViolationError) throw new AppError('EMAIL_TAKEN');
     throw error;
   }
   if (input.signupCredits > 0) {

@@ -96,7 +96,6 @@ export async function createJob(
       if (inserted.length === 0) return undefined;
 
       const price = priceOfPreset(body.presetId);
-      await placeHold(trx, { sellerId, jobId, amount: price, ttlMinutes: deps.holdTtlMinutes });
       const job = await Job.query(trx).insertAndFetch({
         id: jobId,
         sellerId,
@@ -112,6 +111,8 @@ export async function createJob(
         sourceImageId: body.sourceImageId ?? null,
         inputKey: input.upload ? inputKey(jobId) : null,
       });
+      // Same transaction: no job without its hold, no hold without its job.
+      await placeHold(trx, { sellerId, jobId, amount: price, ttlMinutes: deps.holdTtlMinutes });
       const stored = { status: 202, body: presentJob(job, input.locale) };
       await trx('idempotency_keys')
         .where({ sellerId, key: idempotencyKey })

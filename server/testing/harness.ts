@@ -27,7 +27,7 @@ export interface Harness {
 
 export const ADMIN_TOKEN = `admin_${randomBytes(18).toString('hex')}`;
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, options: { port?: number } = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const storageDir = resolve('.tmp', `storage-${randomBytes(4).toString('hex')}`);
   const config = parseConfig({
@@ -44,7 +44,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   });
   const logger = createLogger(config.LOG_LEVEL, 'test');
   const runtime = createRuntime(config, logger, { db: database.db });
-  const server: Server = createApp(runtime).listen(0, '127.0.0.1');
+  const server: Server = createApp(runtime).listen(options.port ?? 0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const workers: RunningWorker[] = [];

@@ -1,0 +1,84 @@
+/**
+ * One e2e world: a real API + worker (real pipeline) on the port the extension was built for, the
+ * Shopee sandbox, and Debian Chromium with the built extension and the seller-center hostnames mapped
+ * to the sandbox (--host-resolver-rules), so content scripts run on their real `matches`.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { startShopeeSandbox, type ShopeeSandbox } from '../sandbox/shopee/index.js';
+import { type Harness, startHarness } from '../server/testing/harness.js';
+import { CHROMIUM, E2E_API_PORT, E2E_API_URL, EXTENSION_DIR } from './env.js';
+
+export interface World {
+  server: Harness;
+  sandbox: ShopeeSandbox;
+  browser: Browser;
+  extensionId: string;
+  close(): Promise<void>;
+}
+
+export async function startWorld(): Promise<World> {
+  const partnerId = 1000001;
+  const partnerKey = randomBytes(32).toString('hex');
+  const sandbox = await startShopeeSandbox({ partnerId, partnerKey });
+  const server = await startHarness(
+    {
+      PUBLIC_URL: E2E_API_URL,
+      SHOPEE_API_BASE: sandbox.apiBaseUrl,
+      SHOPEE_PARTNER_ID: String(partnerId),
+      SHOPEE_PARTNER_KEY: partnerKey,
+    },
+    { port: E2E_API_PORT },
+  );
+  server.startWorker();
+
+  const profile = resolve('.tmp', `chromium-${randomBytes(4).toString('hex')}`);
+  mkdirSync(profile, { recursive: true });
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    userDataDir: profile,
+    pipe: true,
+    enableExtensions: [EXTENSION_DIR],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--host-resolver-rules=${sandbox.hostResolverRules}`,
+      '--ignore-certificate-errors',
+    ],
+  });
+  const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'), {
+    timeout: 15_000,
+  });
+  const extensionId = new URL(worker.url()).host;
+  return {
+    server,
+    sandbox,
+    browser,
+    extensionId,
+    async close() {
+      await browser.close().catch(() => {});
+      await server.close();
+      await sandbox.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function extensionPage(world: World, page: 'options' | 'popup'): Promise<Page> {
+  const tab = await world.browser.newPage();
+  await tab.goto(`chrome-extension://${world.extensionId}/${page}.html`);
+  return tab;
+}
+
+/** Text of the first element matching a test id, piercing shadow roots. */
+export async function textOf(page: Page, testId: string): Promise<string> {
+  const handle = await page.waitForSelector(`pierce/[data-testid="${testId}"]`, { timeout: 30_000 });
+  return (await handle!.evaluate((el) => el.textContent ?? '')).trim();
+}

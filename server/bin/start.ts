@@ -1,0 +1,156 @@
+/**
+ * npm start: the whole product on one machine. Brings up PostgreSQL and Redis (unless DATABASE_URL /
+ * REDIS_URL are set), migrates, seeds a demo seller, starts the Shopee sandbox, the API and the worker
+ * (separate processes, as in production), builds the extension against this API, and prints how to load it.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startShopeeSandbox } from '../../sandbox/shopee/index.js';
+import { createDb, migrateLatest } from '../db/knex.js';
+import { Seller } from '../db/models.js';
+import { type Service, startEmbeddedPostgres, startLocalRedis } from '../dev/services.js';
+import { signUp } from '../services/accounts.js';
+import { addCredits } from '../services/credits.js';
+
+const DATA = resolve(process.env.LUMIKU_DATA_DIR ?? '.data');
+const API_PORT = Number(process.env.PORT ?? 8787);
+const PG_PORT = Number(process.env.LUMIKU_PG_PORT ?? 54329);
+const REDIS_PORT = Number(process.env.LUMIKU_REDIS_PORT ?? 63790);
+const SANDBOX_API_PORT = Number(process.env.SANDBOX_SHOPEE_API_PORT ?? 8790);
+const SANDBOX_HTTPS_PORT = Number(process.env.SANDBOX_HTTPS_PORT ?? 8443);
+const DEMO_EMAIL = 'demo@lumiku.local';
+
+interface Secrets {
+  tokenKeys: string;
+  adminToken: string;
+  sandboxPartnerKey: string;
+  demoPassword: string;
+}
+
+/** Secrets for the local install: generated once into .data (git-ignored), never into the repo. */
+function localSecrets(): Secrets {
+  const file = resolve(DATA, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  const secrets: Secrets = {
+    tokenKeys: `k1:${randomBytes(32).toString('base64')}`,
+    adminToken: randomBytes(24).toString('base64url'),
+    sandboxPartnerKey: randomBytes(32).toString('hex'),
+    demoPassword: randomBytes(6).toString('base64url'),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+function run(label: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  child.on('exit', (code, signal) => {
+    if (!stopping) console.error(`[${label}] exited (${signal ?? code}); stopping everything`);
+    if (!stopping) void stop(1);
+  });
+  return child;
+}
+
+let stopping = false;
+const cleanups: Array<() => Promise<void> | void> = [];
+async function stop(code = 0) {
+  stopping = true;
+  for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
+  process.exit(code);
+}
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());
+
+async function main() {
+  mkdirSync(DATA, { recursive: true });
+  const secrets = localSecrets();
+
+  let databaseUrl = process.env.DATABASE_URL;
+  let redisUrl = process.env.REDIS_URL;
+  const services: Service[] = [];
+  if (!databaseUrl) {
+    console.log(`Starting embedded PostgreSQL on 127.0.0.1:${PG_PORT} (data in ${DATA}/postgres)…`);
+    const pg = await startEmbeddedPostgres(DATA, PG_PORT, 'lumiku');
+    services.push(pg);
+    databaseUrl = pg.url;
+  }
+  if (!redisUrl) {
+    console.log(`Starting redis-server on 127.0.0.1:${REDIS_PORT}…`);
+    const redis = await startLocalRedis(DATA, REDIS_PORT);
+    services.push(redis);
+    redisUrl = redis.url;
+  }
+  cleanups.push(async () => {
+    for (const service of services) await service.stop();
+  });
+
+  const db = createDb(databaseUrl);
+  await migrateLatest(db);
+  if (!(await Seller.query(db).findOne({ email: DEMO_EMAIL }))) {
+    const session = await signUp(db, { email: DEMO_EMAIL, password: secrets.demoPassword, locale: 'id', signupCredits: 50, sessionTtlDays: 1 });
+    await addCredits(db, { sellerId: session.seller.id, amount: 450, kind: 'topup', note: 'demo credits' });
+  }
+  await db.destroy();
+
+  const partnerId = Number(process.env.SHOPEE_PARTNER_ID ?? 1000001);
+  const partnerKey = process.env.SHOPEE_PARTNER_KEY ?? secrets.sandboxPartnerKey;
+  const sandbox = await startShopeeSandbox({ apiPort: SANDBOX_API_PORT, httpsPort: SANDBOX_HTTPS_PORT, partnerId, partnerKey });
+  cleanups.push(() => sandbox.close());
+
+  const publicUrl = `http://127.0.0.1:${API_PORT}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    PORT: String(API_PORT),
+    PUBLIC_URL: publicUrl,
+    STORAGE_DIR: resolve(DATA, 'storage'),
+    TOKEN_ENCRYPTION_KEYS: process.env.TOKEN_ENCRYPTION_KEYS ?? secrets.tokenKeys,
+    ADMIN_TOKEN: process.env.ADMIN_TOKEN ?? secrets.adminToken,
+    SHOPEE_API_BASE: sandbox.apiBaseUrl,
+    SHOPEE_PARTNER_ID: String(partnerId),
+    SHOPEE_PARTNER_KEY: partnerKey,
+  };
+  const web = run('web', ['server/bin/web.ts'], env);
+  const worker = run('worker', ['server/bin/worker.ts'], env);
+  cleanups.push(() => {
+    web.kill('SIGTERM');
+    worker.kill('SIGTERM');
+  });
+
+  console.log('Building the extension…');
+  const build = spawn(process.execPath, ['node_modules/wxt/bin/wxt.mjs', 'build'], {
+    env: { ...process.env, WXT_API_URL: publicUrl },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const built = await new Promise<number>((r) => build.on('exit', (code) => r(code ?? 1)));
+  if (built !== 0) throw new Error('the extension build failed (see above)');
+
+  const item = sandbox.shops[0]!.items[0]!;
+  console.log(`
+Lumiku Seller Studio is running.
+
+  API            ${publicUrl}  (OpenAPI: ${publicUrl}/openapi.json)
+  Shopee sandbox ${sandbox.apiBaseUrl}  (seller center and CDN on https port ${sandbox.httpsPort})
+  Demo seller    ${DEMO_EMAIL} / ${secrets.demoPassword}   (500 credits)
+  Admin token    in ${DATA}/secrets.json  (npm run admin -- topup --email … --amount …)
+
+Load the extension: ${resolve('.output/chrome-mv3')}
+  Chromium/Chrome → chrome://extensions → Developer mode → "Load unpacked" → choose that folder.
+
+Open the sandbox seller center with the real hostnames mapped to the sandbox:
+  chromium --host-resolver-rules="${sandbox.hostResolverRules}" --ignore-certificate-errors \\
+    --user-data-dir=${DATA}/chromium --load-extension=${resolve('.output/chrome-mv3')} \\
+    https://seller.shopee.co.id/portal/product/${item.itemId}
+
+Then: extension options → log in as the demo seller → "Connect Shopee shop" → authorize → on the product
+page click "Percantik foto" / "Enhance photo" under an image. Ctrl+C stops everything.
+`);
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  await stop(1);
+});
