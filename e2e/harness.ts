@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { startShopeeSandbox, type ShopeeSandbox } from '../sandbox/shopee/index.js';
+import { type ShopeeSandbox, startShopeeSandbox } from '../sandbox/shopee/index.js';
 import { type Harness, startHarness } from '../server/testing/harness.js';
 import { CHROMIUM, E2E_API_PORT, E2E_API_URL, EXTENSION_DIR } from './env.js';
 
@@ -53,9 +53,12 @@ export async function startWorld(): Promise<World> {
       '--ignore-certificate-errors',
     ],
   });
-  const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'), {
-    timeout: 15_000,
-  });
+  const worker = await browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'),
+    {
+      timeout: 15_000,
+    },
+  );
   const extensionId = new URL(worker.url()).host;
   return {
     server,

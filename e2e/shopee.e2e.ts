@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { priceOfPreset } from '../shared/pricing.js';
 import { ADMIN_TOKEN, call } from '../server/testing/harness.js';
+import { priceOfPreset } from '../shared/pricing.js';
 import { extensionPage, startWorld, textOf, type World } from './harness.js';
 
 const PRICE = priceOfPreset('shopee-white-studio');
@@ -36,7 +36,10 @@ describe('Shopee: enhance and replace a listing image', () => {
 
     // Connect the sandbox shop through the seller-authorization page.
     await options.click('[data-testid="connect-shopee"]');
-    const authTarget = await world.browser.waitForTarget((t) => t.url().includes('/api/v2/shop/auth_partner'), { timeout: 15_000 });
+    const authTarget = await world.browser.waitForTarget(
+      (t) => t.url().includes('/api/v2/shop/auth_partner'),
+      { timeout: 15_000 },
+    );
     const auth = (await authTarget.page())!;
     await auth.waitForSelector('#authorize');
     await Promise.all([auth.waitForNavigation(), auth.click('#authorize')]);
@@ -76,21 +79,32 @@ describe('Shopee: enhance and replace a listing image', () => {
     expect([after[0], ...after.slice(2)]).toEqual([before[0], ...before.slice(2)]);
 
     // The page shows the new image in slot 2, also after a reload from the marketplace's data.
-    await page.waitForFunction((id) => (document.querySelectorAll('.shopee-image-manager img')[1] as HTMLImageElement)?.src.endsWith(id), {}, after[1]!);
+    await page.waitForFunction(
+      (id) =>
+        (document.querySelectorAll('.shopee-image-manager img')[1] as HTMLImageElement)?.src.endsWith(id),
+      {},
+      after[1]!,
+    );
     await page.reload();
     await page.waitForSelector('.shopee-image-manager img');
     expect((await imageSrcs(page))[1]).toMatch(new RegExp(`${after[1]}$`));
 
     // The popup shows the balance minus exactly the price; the ledger holds one capture for the job.
     const popup = await extensionPage(world, 'popup');
-    await popup.waitForFunction(() => document.querySelector('[data-testid="balance"]')?.textContent?.match(/\d/));
+    await popup.waitForFunction(() =>
+      document.querySelector('[data-testid="balance"]')?.textContent?.match(/\d/),
+    );
     expect(await textOf(popup, 'balance')).toContain(String(50 - PRICE));
     const db = world.server.database.db;
     const seller = await db('sellers').where({ email }).first();
     const jobs = await db('jobs').where({ sellerId: seller.id });
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({ status: 'succeeded', slot: 1, productId: String(item.itemId) });
-    const captures = await db('credit_ledger').where({ sellerId: seller.id, kind: 'capture', jobId: jobs[0].id });
+    const captures = await db('credit_ledger').where({
+      sellerId: seller.id,
+      kind: 'capture',
+      jobId: jobs[0].id,
+    });
     expect(captures).toHaveLength(1);
     const change = await db('listing_image_changes').where({ jobId: jobs[0].id }).first();
     expect(change).toMatchObject({ previousImageId: before[1], newImageId: after[1], slot: 1 });
@@ -100,7 +114,10 @@ describe('Shopee: enhance and replace a listing image', () => {
   it('with too few credits the seller gets a clear message and nothing is created', async () => {
     const email = `poor-${randomUUID()}@example.com`;
     const options = await signUpInOptions(email);
-    const adjust = await call(world.server.baseUrl, 'POST', '/v1/admin/credits', { token: ADMIN_TOKEN, body: { email, amount: -45 } });
+    const adjust = await call(world.server.baseUrl, 'POST', '/v1/admin/credits', {
+      token: ADMIN_TOKEN,
+      body: { email, amount: -45 },
+    });
     expect(adjust.status).toBe(201);
 
     const item = world.sandbox.shops[0]!.items[1]!;
@@ -117,7 +134,11 @@ describe('Shopee: enhance and replace a listing image', () => {
     const db = world.server.database.db;
     const seller = await db('sellers').where({ email }).first();
     expect(await db('jobs').where({ sellerId: seller.id })).toHaveLength(0);
-    expect(await db('credit_ledger').where({ sellerId: seller.id }).whereIn('kind', ['hold', 'capture', 'release'])).toHaveLength(0);
+    expect(
+      await db('credit_ledger')
+        .where({ sellerId: seller.id })
+        .whereIn('kind', ['hold', 'capture', 'release']),
+    ).toHaveLength(0);
     expect(world.sandbox.getItem(item.itemId)!.imageIds).toEqual(before);
     await Promise.all([page.close(), options.close()]);
   });

@@ -148,9 +148,10 @@ export function startWorker(
       connection,
       prefix: options.prefix,
       concurrency: options.concurrency,
-      lockDuration: options.lockDuration,
-      stalledInterval: options.stalledInterval,
-      maxStalledCount: options.maxStalledCount,
+      // BullMQ validates explicit undefined as a value; pass only what is tuned.
+      ...(options.lockDuration !== undefined && { lockDuration: options.lockDuration }),
+      ...(options.stalledInterval !== undefined && { stalledInterval: options.stalledInterval }),
+      ...(options.maxStalledCount !== undefined && { maxStalledCount: options.maxStalledCount }),
     },
   );
 

@@ -10,6 +10,7 @@ import type { Db } from '../db/knex.js';
 import { ShopConnection } from '../db/models.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { isShopeeError } from '../marketplaces/shopee/client.js';
 
 /** The part of the Shopee client this service needs (server/marketplaces/shopee/client.ts). */
 export interface ShopeeAuthApi {
@@ -151,17 +152,9 @@ export async function markNeedsReauth(db: Db, connectionId: string): Promise<voi
     .where({ id: connectionId });
 }
 
-/** Errors meaning the refresh token is dead: the seller must authorize again. */
+/** The refresh token is dead (expired, revoked, already used): the seller must authorize again. */
 export function isDeadGrant(error: unknown): boolean {
-  const code = (error as { error?: string }).error;
-  return [
-    'refresh_token_expired',
-    'invalid_refresh_token',
-    'error_auth',
-    'invalid_acceess_token',
-    'invalid_code',
-    'error_permission',
-  ].includes(code ?? '');
+  return isShopeeError(error) && (error.kind === 'refresh_expired' || error.kind === 'auth');
 }
 
 /**

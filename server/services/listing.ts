@@ -8,6 +8,7 @@ import type { JobView } from '../../shared/api.js';
 import type { Locale } from '../../shared/errors.js';
 import { ListingImageChange } from '../db/models.js';
 import { AppError } from '../errors.js';
+import { isShopeeError } from '../marketplaces/shopee/client.js';
 import { presentJob } from '../presenters.js';
 import type { Storage } from '../storage/index.js';
 import { accessTokenFor, activeConnection, type ConnectionsDeps, type ShopeeAuthApi } from './connections.js';
@@ -34,27 +35,25 @@ export interface ListingDeps extends ConnectionsDeps {
   storage: Storage;
 }
 
-/** Maps a marketplace API failure to what the seller is told. */
+/** Maps a marketplace API failure (classified by the client) to what the seller is told. */
 function marketplaceError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const code = (error as { error?: string }).error;
-  if (code === 'error_cannt_edit_image_in_promotion')
-    return new AppError('LISTING_IN_PROMOTION', undefined, { cause: error });
-  if (
-    code === 'error_rate_limit' ||
-    code === 'error_limit' ||
-    code === 'error_server' ||
-    code === undefined
-  ) {
-    return new AppError('MARKETPLACE_UNAVAILABLE', undefined, { cause: error });
+  if (!isShopeeError(error)) return new AppError('MARKETPLACE_UNAVAILABLE', undefined, { cause: error });
+  switch (error.kind) {
+    case 'promotion_locked':
+      return new AppError('LISTING_IN_PROMOTION', undefined, { cause: error });
+    case 'rate_limit':
+    case 'server':
+    case 'network':
+      return new AppError('MARKETPLACE_UNAVAILABLE', undefined, { cause: error });
+    case 'refresh_expired':
+      return new AppError('CONNECTION_NEEDS_REAUTH', undefined, { cause: error });
+    default:
+      return new AppError('MARKETPLACE_REJECTED', undefined, { cause: error });
   }
-  return new AppError('MARKETPLACE_REJECTED', undefined, { cause: error });
 }
 
-const isAuthError = (error: unknown) =>
-  ['error_auth', 'invalid_acceess_token', 'invalid_access_token'].includes(
-    (error as { error?: string }).error ?? '',
-  );
+const isAuthError = (error: unknown) => isShopeeError(error) && error.kind === 'auth';
 
 export async function applyJob(
   deps: ListingDeps,

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { createApp } from '../app.js';
@@ -27,7 +27,15 @@ export interface Harness {
 
 export const ADMIN_TOKEN = `admin_${randomBytes(18).toString('hex')}`;
 
-export async function startHarness(env: Record<string, string> = {}, options: { port?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { port?: number } = {},
+): Promise<Harness> {
+  // Bind first so PUBLIC_URL (OAuth callbacks) can name the real port.
+  const server: Server = http.createServer();
+  server.listen(options.port ?? 0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const database = await createTestDatabase();
   const storageDir = resolve('.tmp', `storage-${randomBytes(4).toString('hex')}`);
   const config = parseConfig({
@@ -40,13 +48,12 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     TOKEN_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     ADMIN_TOKEN,
     PORT: '0',
+    PUBLIC_URL: baseUrl,
     ...env,
   });
   const logger = createLogger(config.LOG_LEVEL, 'test');
   const runtime = createRuntime(config, logger, { db: database.db });
-  const server: Server = createApp(runtime).listen(options.port ?? 0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server.on('request', createApp(runtime).callback());
   const workers: RunningWorker[] = [];
   return {
     baseUrl,
