@@ -1,0 +1,5 @@
+/** The image pipeline ("Enhance photo", SPEC §2). The only product module that touches sharp. */
+export { type EnhanceOptions, type EnhanceOutput, enhance } from './enhance.js';
+export { type InputFormat, type InspectLimits, type InspectResult, inspectImage } from './inspect.js';
+export { MAX_INPUT_PIXELS } from './sharp.js';
+export { checkUploadRules, type EncodedImageFacts } from './upload-rules.js';

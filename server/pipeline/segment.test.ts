@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from './gmm.js';
+import { segment } from './segment.js';
+import { sharp } from './sharp.js';
+import { maskIou } from './testing/pixels.js';
+import { makeProductPhoto, renderProductPhoto } from './testing/synthetic.js';
+
+async function decode(image: Buffer, extract?: { left: number; top: number; width: number; height: number }) {
+  const pipeline = sharp(image);
+  if (extract) pipeline.extract(extract);
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: 3 as const };
+}
+
+describe('segment', () => {
+  it.each([
+    ['a bottle on a vignetted plain backdrop', { background: 'plain', seed: 5 }],
+    ['a green bottle on a gradient backdrop', { background: 'gradient', seed: 7, objectColor: '#2e8b57' }],
+    ['a light box on wood', { background: 'wood', seed: 11, shape: 'box', objectColor: '#e8e0d0' }],
+    ['a black bottle on fabric', { background: 'fabric', seed: 12, objectColor: '#222222' }],
+  ] as const)('cuts out %s (IoU ≥ 0.9, its shadow on the backdrop left out)', async (_name, options) => {
+    const photo = await makeProductPhoto({ width: 700, height: 700, ...options });
+    const result = await segment(await decode(photo.image));
+    expect(result.width).toBe(700);
+    expect(result.alpha.length).toBe(700 * 700);
+    expect(maskIou(result.alpha, photo.alpha)).toBeGreaterThanOrEqual(0.9);
+    expect(result.confidence).toBeGreaterThan(0.8);
+    // The photo's own contact shadow sits just below the product: it must not be part of the cut-out.
+    const below =
+      (photo.box.top + photo.box.height + 6) * 700 + photo.box.left + Math.round(photo.box.width / 2);
+    expect(result.alpha[below]).toBe(0);
+  });
+
+  it('has soft edges, not a blocky upsampled grid', async () => {
+    const photo = await makeProductPhoto({ width: 700, height: 700, background: 'wood', seed: 2 });
+    const { alpha } = await segment(await decode(photo.image));
+    let partial = 0;
+    for (const a of alpha) if (a > 0 && a < 255) partial++;
+    // Roughly one to three pixels of ramp along the outline (~2000 px long here).
+    expect(partial).toBeGreaterThan(1500);
+    expect(partial).toBeLessThan(15_000);
+  });
+
+  it('reports low confidence on a busy background', async () => {
+    const photo = renderProductPhoto({ width: 600, height: 600, background: 'plain', seed: 4 });
+    const random = mulberry32(9);
+    const palette = Array.from({ length: 4096 }, () => [random() * 255, random() * 255, random() * 255]);
+    const busy = Buffer.from(photo.pixels);
+    for (let p = 0; p < 600 * 600; p++) {
+      const x = p % 600;
+      const y = (p - x) / 600;
+      const colour = palette[(Math.floor(y / 12) * 67 + Math.floor(x / 12)) % palette.length]!;
+      const a = photo.alpha[p]! / 255;
+      for (let c = 0; c < 3; c++)
+        busy[p * 3 + c] = Math.round(photo.pixels[p * 3 + c]! * a + colour[c]! * (1 - a));
+    }
+    const plain = await segment({ data: photo.pixels, width: 600, height: 600, channels: 3 });
+    const cluttered = await segment({ data: busy, width: 600, height: 600, channels: 3 });
+    expect(plain.confidence).toBeGreaterThan(0.9);
+    expect(cluttered.confidence).toBeLessThan(0.6);
+  });
+
+  it('keeps a product that runs off the bottom or the side of the frame', async () => {
+    const photo = await makeProductPhoto({ width: 700, height: 700, background: 'wood', seed: 2 });
+    const { box } = photo;
+    const cutY = box.top + box.height - 70;
+    const bottomCut = await segment(await decode(photo.image, { left: 0, top: 0, width: 700, height: cutY }));
+    expect(maskIou(bottomCut.alpha, photo.alpha.subarray(0, 700 * cutY))).toBeGreaterThanOrEqual(0.9);
+
+    const cutX = box.left + 50;
+    const sideCut = await segment(
+      await decode(photo.image, { left: cutX, top: 0, width: 700 - cutX, height: 700 }),
+    );
+    const truth = Buffer.alloc((700 - cutX) * 700);
+    for (let y = 0; y < 700; y++)
+      truth.set(photo.alpha.subarray(y * 700 + cutX, (y + 1) * 700), y * (700 - cutX));
+    expect(maskIou(sideCut.alpha, truth)).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('treats an image too small to have a backdrop as all product', async () => {
+    const result = await segment({ data: Buffer.alloc(10 * 12 * 3, 90), width: 10, height: 12, channels: 3 });
+    expect(result.alpha.every((a) => a === 255)).toBe(true);
+    expect(result.confidence).toBe(0);
+  });
+
+  it('falls back to the whole frame when there is nothing to cut out', async () => {
+    const flat = Buffer.alloc(200 * 200 * 3, 180);
+    const result = await segment({ data: flat, width: 200, height: 200, channels: 3 });
+    expect(result.alpha.every((a) => a === 255)).toBe(true);
+    expect(result.confidence).toBe(0);
+  });
+});

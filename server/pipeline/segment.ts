@@ -1,0 +1,707 @@
+/**
+ * Classical background removal, no model weights (SPEC §2 "local default"): GrabCut-style colour models +
+ * a graph cut on a small copy of the photo, cleaned up, then brought back to full size with a colour-aware
+ * edge refinement and a feather so the edge is soft, not blocky.
+ *
+ *  1. Background colour model from the image border (a listing photo is framed around the product), with
+ *     border stretches that look like the centre left out — the product may touch the frame.
+ *  2. Foreground model from interior pixels the border model explains badly.
+ *  3. Min-cut (Boykov–Kolmogorov) on the 4-connected grid with contrast-sensitive pairwise weights;
+ *     models re-fitted from the labels and cut again (GrabCut iteration).
+ *  4. Keep the big components near the centre, fill small holes not connected to the border.
+ *  5. Upsample, re-decide the uncertain edge band with the colour models at full resolution, feather.
+ */
+import { type ColourModel, fitColourModel, negLogLikelihood, shadedNegLogLikelihood } from './gmm.js';
+import { GridMaxFlow } from './maxflow.js';
+import { fromRaw, type RawImage, toRaw } from './sharp.js';
+
+export interface SegmentOptions {
+  /** Longest side of the grid the graph cut runs on. @defaultValue 256 */
+  gridSide?: number;
+}
+
+export interface SegmentResult {
+  /** 1 channel, width × height, 255 = product. */
+  alpha: Buffer;
+  width: number;
+  height: number;
+  /** 0..1: how cleanly the border colour model separates the product; low for busy backgrounds. */
+  confidence: number;
+}
+
+const DEFAULT_GRID_SIDE = 256;
+/** Below this the photo is too small to have a border and a product; it is all product. */
+const MIN_SIDE = 24;
+const COMPONENTS = 5;
+/** GrabCut's pairwise weight γ (Rother et al. use 50 with 8-neighbours). */
+const GAMMA = 50;
+/** Nats added to the background side for trusted border pixels. */
+const BORDER_PRIOR = 3;
+/** Data terms are clipped so one wild pixel can't outweigh its neighbourhood. */
+const MAX_DATA_TERM = 20;
+/** Fixed-point scale of the integer capacities. */
+const SCALE = 32;
+const SEGMENTS_PER_SIDE = 6;
+const ITERATIONS = 2;
+/** A backdrop pixel may be in shade down to 1 / MAX_SHADE_GAIN of its lit colour… */
+const MAX_SHADE_GAIN = 2.2;
+/** …at this many nats per unit of gain. */
+const SHADE_COST = 2;
+
+export async function segment(image: RawImage, options: SegmentOptions = {}): Promise<SegmentResult> {
+  if (image.channels !== 3) throw new Error('segment expects 3-channel RGB');
+  const { width, height } = image;
+  if (Math.min(width, height) < MIN_SIDE) return everything(width, height);
+
+  const gridSide = options.gridSide ?? DEFAULT_GRID_SIDE;
+  const scale = Math.min(1, gridSide / Math.max(width, height));
+  const small =
+    scale < 1
+      ? await toRaw(
+          fromRaw(image).resize(
+            Math.max(1, Math.round(width * scale)),
+            Math.max(1, Math.round(height * scale)),
+            {
+              fit: 'fill',
+            },
+          ),
+          3,
+        )
+      : image;
+  const cut = cutSmall(small);
+  if (!cut) return everything(width, height);
+  const alpha = await refineToFullSize(image, small, cut);
+  return { alpha, width, height, confidence: cut.confidence };
+}
+
+interface SmallCut {
+  /** 1 = product, at the small size. */
+  mask: Uint8Array;
+  fg: ColourModel;
+  bg: ColourModel;
+  trend: Trend;
+  confidence: number;
+}
+
+/** A smooth per-channel background trend (vignette, light falloff, gradient backdrop) to subtract. */
+interface Trend {
+  /** Writes the trend minus its border mean at normalised position (u, v) into `out[o..o+2]`. */
+  offset(u: number, v: number, out: Float32Array, o: number): void;
+}
+
+const NO_TREND: Trend = {
+  offset(_u, _v, out, o) {
+    out[o] = 0;
+    out[o + 1] = 0;
+    out[o + 2] = 0;
+  },
+};
+
+/**
+ * Least-squares quadratic surface per channel through the trusted border pixels. A vignetted or graded
+ * backdrop is brighter in the middle than anywhere on the border, so without this its centre looks
+ * "unlike the border" and gets taken for product. Only used when it explains a good share of the
+ * border's colour variance (it explains little on a busy texture, where it would only add noise).
+ */
+function fitTrend(small: RawImage, ring: Uint8Array): Trend {
+  const { width: w, height: h, data } = small;
+  const basis = (u: number, v: number): number[] => {
+    const a = u * 2 - 1;
+    const b = v * 2 - 1;
+    return [1, a, b, a * a, b * b, a * b];
+  };
+  const ata = new Float64Array(36);
+  const atb = new Float64Array(18);
+  const mean = [0, 0, 0];
+  let count = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      if (ring[p] !== 1) continue;
+      const f = basis((x + 0.5) / w, (y + 0.5) / h);
+      for (let i = 0; i < 6; i++) {
+        for (let j = 0; j < 6; j++) ata[i * 6 + j] = ata[i * 6 + j]! + f[i]! * f[j]!;
+        for (let c = 0; c < 3; c++) atb[c * 6 + i] = atb[c * 6 + i]! + f[i]! * data[p * 3 + c]!;
+      }
+      for (let c = 0; c < 3; c++) mean[c]! += data[p * 3 + c]!;
+      count++;
+    }
+  }
+  if (count < 12) return NO_TREND;
+  for (let c = 0; c < 3; c++) mean[c] = mean[c]! / count;
+  const coef: number[][] = [];
+  for (let c = 0; c < 3; c++) {
+    const solved = solve6(ata, atb.subarray(c * 6, c * 6 + 6));
+    if (!solved) return NO_TREND;
+    coef.push(solved);
+  }
+  const k = Float64Array.from(coef.flat());
+  const surface = (c: number, u: number, v: number): number => {
+    const a = u * 2 - 1;
+    const b = v * 2 - 1;
+    const o = c * 6;
+    return k[o]! + k[o + 1]! * a + k[o + 2]! * b + k[o + 3]! * a * a + k[o + 4]! * b * b + k[o + 5]! * a * b;
+  };
+  let total = 0;
+  let residual = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      if (ring[p] !== 1) continue;
+      for (let c = 0; c < 3; c++) {
+        const value = data[p * 3 + c]!;
+        total += (value - mean[c]!) ** 2;
+        residual += (value - surface(c, (x + 0.5) / w, (y + 0.5) / h)) ** 2;
+      }
+    }
+  }
+  if (total === 0 || residual > 0.75 * total) return NO_TREND;
+  return {
+    offset(u, v, out, o) {
+      for (let c = 0; c < 3; c++) out[o + c] = surface(c, u, v) - mean[c]!;
+    },
+  };
+}
+
+/** Gaussian elimination with partial pivoting on a 6×6 system; undefined when singular. */
+function solve6(matrix: Float64Array, rhs: Float64Array): number[] | undefined {
+  const a = Array.from({ length: 6 }, (_, r) => [...matrix.subarray(r * 6, r * 6 + 6), rhs[r]!]);
+  for (let col = 0; col < 6; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < 6; r++) if (Math.abs(a[r]![col]!) > Math.abs(a[pivot]![col]!)) pivot = r;
+    if (Math.abs(a[pivot]![col]!) < 1e-9) return undefined;
+    [a[col], a[pivot]] = [a[pivot]!, a[col]!];
+    const row = a[col]!;
+    for (let r = 0; r < 6; r++) {
+      if (r === col) continue;
+      const other = a[r]!;
+      const factor = other[col]! / row[col]!;
+      for (let k = col; k < 7; k++) other[k] = other[k]! - factor * row[k]!;
+    }
+  }
+  return a.map((row, r) => row[6]! / row[r]!);
+}
+
+function cutSmall(small: RawImage): SmallCut | undefined {
+  const { width: w, height: h } = small;
+  const n = w * h;
+  const ring = borderRing(small);
+  const trend = fitTrend(small, ring);
+  const offsets = new Float32Array(n * 3);
+  const colours = new Float32Array(n * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      trend.offset((x + 0.5) / w, (y + 0.5) / h, offsets, p * 3);
+      for (let c = 0; c < 3; c++) colours[p * 3 + c] = small.data[p * 3 + c]! - offsets[p * 3 + c]!;
+    }
+  }
+
+  let bg = fitColourModel(pick(colours, ring, 1), COMPONENTS);
+  const dBg = new Float32Array(n);
+  const dFg = new Float32Array(n);
+  // Seeds are chosen on the plain background cost: a shadow is unusual too, but less than the product.
+  scoreAll(colours, bg, dBg);
+
+  // Foreground seeds: interior pixels less background-like than almost every trusted border pixel, and
+  // of those the more unusual 60 %: shadows and stains on the backdrop are unlike the border too, but
+  // usually less so than the product.
+  const ringScores = new Float32Array(n);
+  let ringCount = 0;
+  for (let p = 0; p < n; p++) if (ring[p] === 1) ringScores[ringCount++] = dBg[p]!;
+  const threshold = quantile(ringScores.subarray(0, ringCount), 0.98) + 1;
+  const insetX = Math.round(w * 0.08);
+  const insetY = Math.round(h * 0.08);
+  const unusual = new Float32Array(n);
+  const interior = new Float32Array(n);
+  let unusualCount = 0;
+  let interiorCount = 0;
+  for (let y = insetY; y < h - insetY; y++) {
+    for (let x = insetX; x < w - insetX; x++) {
+      const d = dBg[y * w + x]!;
+      interior[interiorCount++] = d;
+      if (d > threshold) unusual[unusualCount++] = d;
+    }
+  }
+  // Fallback when product colours overlap the border's: the least border-like quarter of the interior.
+  const cutoff =
+    unusualCount >= n * 0.005
+      ? quantile(unusual.subarray(0, unusualCount), 0.4)
+      : quantile(interior.subarray(0, interiorCount), 0.75);
+  const seeds = new Uint8Array(n);
+  for (let y = insetY; y < h - insetY; y++) {
+    for (let x = insetX; x < w - insetX; x++) {
+      const p = y * w + x;
+      if (dBg[p]! >= cutoff) seeds[p] = 1;
+    }
+  }
+  let fg = fitColourModel(pick(colours, seeds, 1), COMPONENTS);
+  scoreBackground(small.data, offsets, bg, dBg);
+
+  const template = pairwiseWeights(small);
+  const mask = new Uint8Array(n);
+  for (let iteration = 0; iteration < ITERATIONS; iteration++) {
+    if (iteration > 0) {
+      const fgSamples = pick(colours, mask, 1);
+      const bgSamples = pick(colours, mask, 0);
+      if (fgSamples.length < 48 || bgSamples.length < 48) break;
+      fg = fitColourModel(fgSamples, COMPONENTS);
+      bg = fitColourModel(bgSamples, COMPONENTS);
+      scoreBackground(small.data, offsets, bg, dBg);
+    }
+    scoreAll(colours, fg, dFg);
+    const graph = new GridMaxFlow(w, h);
+    graph.edgeCap.set(template);
+    for (let p = 0; p < n; p++) {
+      let preference = clamp(dBg[p]! - dFg[p]!, -MAX_DATA_TERM, MAX_DATA_TERM);
+      if (ring[p] === 1) preference -= BORDER_PRIOR;
+      graph.terminalCap[p] = Math.round(preference * SCALE);
+    }
+    graph.maxflow();
+    let count = 0;
+    for (let p = 0; p < n; p++) {
+      mask[p] = graph.isSource(p) ? 1 : 0;
+      count += mask[p]!;
+    }
+    if (count < n * 0.002 || count > n * 0.97) return undefined;
+    // Clean before re-fitting, so the next foreground model learns the colours of filled holes
+    // (highlights) and not those of stray background blobs.
+    close(mask, w, h);
+    cleanUp(mask, w, h, dBg, dFg);
+  }
+
+  let area = 0;
+  for (let p = 0; p < n; p++) area += mask[p]!;
+  if (area < n * 0.002) return undefined;
+  return { mask, fg, bg, trend, confidence: confidenceOf(mask, ring, dBg, dFg, area / n) };
+}
+
+/**
+ * Marks the border ring: 1 = trusted background sample, 2 = a stretch that looks like the centre rather
+ * than the rest of the border (probably the product touching the frame), 0 = interior.
+ */
+function borderRing(small: RawImage): Uint8Array {
+  const { width: w, height: h, data } = small;
+  const thickness = Math.max(2, Math.round(0.035 * Math.min(w, h)));
+  const ring = new Uint8Array(w * h);
+  const segmentCount = 4 * SEGMENTS_PER_SIDE;
+  const sums = new Float64Array(segmentCount * 4);
+  const segmentOf = new Int16Array(w * h).fill(-1);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let side: number;
+      if (y < thickness) side = 0;
+      else if (y >= h - thickness) side = 1;
+      else if (x < thickness) side = 2;
+      else if (x >= w - thickness) side = 3;
+      else continue;
+      const along = side < 2 ? x / w : y / h;
+      const p = y * w + x;
+      const s =
+        side * SEGMENTS_PER_SIDE + Math.min(SEGMENTS_PER_SIDE - 1, Math.floor(along * SEGMENTS_PER_SIDE));
+      segmentOf[p] = s;
+      ring[p] = 1;
+      sums[s * 4] = sums[s * 4]! + data[p * 3]!;
+      sums[s * 4 + 1] = sums[s * 4 + 1]! + data[p * 3 + 1]!;
+      sums[s * 4 + 2] = sums[s * 4 + 2]! + data[p * 3 + 2]!;
+      sums[s * 4 + 3] = sums[s * 4 + 3]! + 1;
+    }
+  }
+  const means: [number, number, number][] = [];
+  for (let s = 0; s < segmentCount; s++) {
+    const c = Math.max(1, sums[s * 4 + 3]!);
+    means.push([sums[s * 4]! / c, sums[s * 4 + 1]! / c, sums[s * 4 + 2]! / c]);
+  }
+  const median = [0, 1, 2].map((k) => {
+    const values = means.map((m) => m[k]!).sort((a, b) => a - b);
+    return values[values.length >> 1]!;
+  }) as [number, number, number];
+  const centre = meanColour(small, 0.35, 0.65);
+  const suspicion = means.map((m, s) => {
+    const fromBorder = distance(m, median);
+    const fromCentre = distance(m, centre);
+    return { s, score: fromBorder > 40 && fromCentre < fromBorder ? fromBorder - fromCentre : 0 };
+  });
+  // At most 40 % of the border may be excluded: beyond that the "centre" is more likely the background.
+  const suspects = suspicion
+    .filter((x) => x.score > 0)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, Math.floor(segmentCount * 0.4));
+  const excluded = new Set(suspects.map((x) => x.s));
+  if (excluded.size > 0) {
+    for (let p = 0; p < w * h; p++) if (segmentOf[p]! >= 0 && excluded.has(segmentOf[p]!)) ring[p] = 2;
+  }
+  return ring;
+}
+
+/** Contrast-sensitive Potts weights, γ·exp(−β‖zp − zq‖²) with β = 1 / (2·E‖zp − zq‖²) (GrabCut). */
+function pairwiseWeights(small: RawImage): Int32Array {
+  const { width: w, height: h, data } = small;
+  const n = w * h;
+  // Squared colour differences to the right (index 2p) and down (2p + 1) neighbours; -1 = none.
+  const diffs = new Float32Array(n * 2).fill(-1);
+  let sum = 0;
+  let count = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      const i = p * 3;
+      if (x + 1 < w) {
+        const d =
+          (data[i]! - data[i + 3]!) ** 2 +
+          (data[i + 1]! - data[i + 4]!) ** 2 +
+          (data[i + 2]! - data[i + 5]!) ** 2;
+        diffs[p * 2] = d;
+        sum += d;
+        count++;
+      }
+      if (y + 1 < h) {
+        const j = i + w * 3;
+        const d =
+          (data[i]! - data[j]!) ** 2 +
+          (data[i + 1]! - data[j + 1]!) ** 2 +
+          (data[i + 2]! - data[j + 2]!) ** 2;
+        diffs[p * 2 + 1] = d;
+        sum += d;
+        count++;
+      }
+    }
+  }
+  const beta = 1 / (2 * Math.max(1, sum / Math.max(1, count)));
+  // exp(−x) tabulated in steps of 1/64 up to x = 16 (beyond that the weight rounds to 0 anyway).
+  const table = new Int32Array(16 * 64 + 1);
+  for (let t = 0; t < table.length; t++) table[t] = Math.round(GAMMA * Math.exp(-t / 64) * SCALE);
+  const weight = (d: number): number => {
+    const t = Math.round(beta * d * 64);
+    return t < table.length ? table[t]! : 0;
+  };
+  const caps = new Int32Array(n * 4);
+  for (let p = 0; p < n; p++) {
+    const right = diffs[p * 2]!;
+    if (right >= 0) {
+      const c = weight(right);
+      caps[p * 4] = c;
+      caps[(p + 1) * 4 + 2] = c;
+    }
+    const down = diffs[p * 2 + 1]!;
+    if (down >= 0) {
+      const c = weight(down);
+      caps[p * 4 + 1] = c;
+      caps[(p + w) * 4 + 3] = c;
+    }
+  }
+  return caps;
+}
+
+/**
+ * Keeps the largest component and any other big one reaching the central area (two shoes, a set), then
+ * fills holes that do not reach the border: small ones always (specular highlights, labels), big ones only
+ * when they look like product rather than background (a mug handle's opening stays open).
+ */
+function cleanUp(mask: Uint8Array, w: number, h: number, dBg: Float32Array, dFg: Float32Array): void {
+  const n = w * h;
+  const fgParts = components(mask, w, h, 1);
+  let best = -1;
+  let bestScore = 0;
+  for (let i = 0; i < fgParts.sizes.length; i++) {
+    const score = fgParts.sizes[i]! * (fgParts.touchesCentre[i] ? 1 : 0.3);
+    if (score > bestScore) {
+      bestScore = score;
+      best = i;
+    }
+  }
+  const keep = fgParts.sizes.map(
+    (size, i) => i === best || (fgParts.touchesCentre[i] === true && size >= 0.2 * fgParts.sizes[best]!),
+  );
+  let area = 0;
+  for (let p = 0; p < n; p++) {
+    if (mask[p] === 1 && !keep[fgParts.labels[p]!]) mask[p] = 0;
+    area += mask[p]!;
+  }
+  const holes = components(mask, w, h, 0);
+  // Mean foreground preference (dBg − dFg) per hole, in one pass.
+  const preference = new Float64Array(holes.sizes.length);
+  for (let p = 0; p < n; p++) {
+    const id = holes.labels[p]!;
+    if (id >= 0) preference[id] = preference[id]! + dBg[p]! - dFg[p]!;
+  }
+  const fill = holes.sizes.map((size, i) => {
+    if (holes.touchesBorder[i]) return false;
+    if (size < area * 0.005) return true;
+    return preference[i]! / size > 0;
+  });
+  for (let p = 0; p < n; p++) if (mask[p] === 0 && fill[holes.labels[p]!]) mask[p] = 1;
+}
+
+/** 4-connected components of the pixels equal to `value` (labels −1 elsewhere). */
+function components(mask: Uint8Array, w: number, h: number, value: 0 | 1) {
+  const n = w * h;
+  const labels = new Int32Array(n).fill(-1);
+  const sizes: number[] = [];
+  const touchesBorder: boolean[] = [];
+  const touchesCentre: boolean[] = [];
+  const stack = new Int32Array(n);
+  const cx0 = w * 0.3;
+  const cx1 = w * 0.7;
+  const cy0 = h * 0.3;
+  const cy1 = h * 0.7;
+  for (let start = 0; start < n; start++) {
+    if (mask[start] !== value || labels[start]! >= 0) continue;
+    const id = sizes.length;
+    let size = 0;
+    let border = false;
+    let centre = false;
+    let top = 0;
+    stack[top++] = start;
+    labels[start] = id;
+    while (top > 0) {
+      const p = stack[--top]!;
+      size++;
+      const x = p % w;
+      const y = (p - x) / w;
+      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) border = true;
+      if (x >= cx0 && x <= cx1 && y >= cy0 && y <= cy1) centre = true;
+      if (x > 0 && mask[p - 1] === value && labels[p - 1]! < 0) {
+        labels[p - 1] = id;
+        stack[top++] = p - 1;
+      }
+      if (x + 1 < w && mask[p + 1] === value && labels[p + 1]! < 0) {
+        labels[p + 1] = id;
+        stack[top++] = p + 1;
+      }
+      if (y > 0 && mask[p - w] === value && labels[p - w]! < 0) {
+        labels[p - w] = id;
+        stack[top++] = p - w;
+      }
+      if (y + 1 < h && mask[p + w] === value && labels[p + w]! < 0) {
+        labels[p + w] = id;
+        stack[top++] = p + w;
+      }
+    }
+    sizes.push(size);
+    touchesBorder.push(border);
+    touchesCentre.push(centre);
+  }
+  return { labels, sizes, touchesBorder, touchesCentre };
+}
+
+/**
+ * Confidence from three signals: how decisively the two colour models tell pixels apart (busy or
+ * product-coloured backgrounds blur this), how much of the trusted border ended up as product, and
+ * whether the product's share of the frame is plausible.
+ */
+function confidenceOf(
+  mask: Uint8Array,
+  ring: Uint8Array,
+  dBg: Float32Array,
+  dFg: Float32Array,
+  areaFraction: number,
+): number {
+  const n = mask.length;
+  let margin = 0;
+  let ringCount = 0;
+  let ringProduct = 0;
+  for (let p = 0; p < n; p++) {
+    margin += Math.min(Math.abs(dBg[p]! - dFg[p]!), 8) / 8;
+    if (ring[p] === 1) {
+      ringCount++;
+      ringProduct += mask[p]!;
+    }
+  }
+  const separation = margin / n;
+  const borderClean = 1 - ringProduct / Math.max(1, ringCount);
+  let area = 1;
+  if (areaFraction < 0.02) area = areaFraction / 0.02;
+  else if (areaFraction > 0.8) area = Math.max(0, (1 - areaFraction) / 0.2);
+  return clamp(separation * borderClean * borderClean * area, 0, 1);
+}
+
+/**
+ * Upsamples the small mask (bilinear, so the edge becomes a ramp a few pixels wide), re-decides each pixel
+ * of that ramp from its own full-resolution colour plus the ramp as a prior, then feathers with a small
+ * blur and a soft re-threshold.
+ */
+async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut): Promise<Buffer> {
+  const { width, height, data } = image;
+  const smallMask = Buffer.alloc(small.width * small.height);
+  for (let p = 0; p < smallMask.length; p++) smallMask[p] = cut.mask[p]! * 255;
+  const sameSize = small.width === width && small.height === height;
+  const ramp = sameSize
+    ? smallMask
+    : (
+        await toRaw(
+          fromRaw({ data: smallMask, width: small.width, height: small.height, channels: 1 }).resize(
+            width,
+            height,
+            {
+              fit: 'fill',
+              kernel: 'linear',
+            },
+          ),
+          1,
+        )
+      ).data;
+  const hard = Buffer.alloc(width * height);
+  const offset = new Float32Array(3);
+  for (let p = 0; p < hard.length; p++) {
+    const a = ramp[p]!;
+    if (a === 0 || a === 255 || sameSize) {
+      hard[p] = a >= 128 ? 255 : 0;
+      continue;
+    }
+    const x = p % width;
+    cut.trend.offset((x + 0.5) / width, ((p - x) / width + 0.5) / height, offset, 0);
+    const r = data[p * 3]!;
+    const g = data[p * 3 + 1]!;
+    const b = data[p * 3 + 2]!;
+    const colour = clamp(
+      backgroundCost(cut.bg, r, g, b, offset[0]!, offset[1]!, offset[2]!) -
+        negLogLikelihood(cut.fg, r - offset[0]!, g - offset[1]!, b - offset[2]!),
+      -6,
+      6,
+    );
+    const prior = (a / 255 - 0.5) * 6;
+    hard[p] = prior + colour > 0 ? 255 : 0;
+  }
+  const sigma = Math.max(0.6, Math.min(width, height) / 1000);
+  const soft = await toRaw(fromRaw({ data: hard, width, height, channels: 1 }).blur(sigma), 1);
+  // Re-threshold the blurred edge into a narrower soft ramp (a lookup table: this runs per pixel).
+  const curve = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) curve[v] = clamp(Math.round((v - 128) * 1.5 + 128), 0, 255);
+  const alpha = soft.data;
+  for (let p = 0; p < alpha.length; p++) alpha[p] = curve[alpha[p]!]!;
+  return alpha;
+}
+
+function everything(width: number, height: number): SegmentResult {
+  return { alpha: Buffer.alloc(width * height, 255), width, height, confidence: 0 };
+}
+
+/**
+ * Cost of explaining a colour as backdrop, allowing it to be the backdrop in shade: real photos have a
+ * contact shadow right under the product, which is unlike the border yet must not become product. Shade
+ * costs a little per unit of gain, so the unshaded reading wins when both fit.
+ */
+function backgroundCost(
+  bg: ColourModel,
+  r: number,
+  g: number,
+  b: number,
+  o0: number,
+  o1: number,
+  o2: number,
+): number {
+  return shadedNegLogLikelihood(bg, r, g, b, o0, o1, o2, MAX_SHADE_GAIN, SHADE_COST);
+}
+
+function scoreBackground(data: Uint8Array, offsets: Float32Array, bg: ColourModel, out: Float32Array): void {
+  for (let p = 0; p < out.length; p++) {
+    const i = p * 3;
+    out[p] = backgroundCost(
+      bg,
+      data[i]!,
+      data[i + 1]!,
+      data[i + 2]!,
+      offsets[i]!,
+      offsets[i + 1]!,
+      offsets[i + 2]!,
+    );
+  }
+}
+
+/**
+ * Morphological closing with a 5×5 square: seals cracks up to ~4 grid pixels, e.g. a specular stripe
+ * across a bottle cap that happens to match the backdrop. (A square keeps axis-aligned corners square.)
+ * A square is separable, so each pass is a 1-D running window along rows, then along columns.
+ */
+function close(mask: Uint8Array, w: number, h: number): void {
+  const radius = 2;
+  const scratch = new Uint8Array(mask.length);
+  // Dilate, then erode; outside the image never triggers either (so the frame edge is not eroded).
+  sweep(mask, scratch, w, h, radius, 1, true);
+  sweep(scratch, mask, w, h, radius, 1, false);
+  sweep(mask, scratch, w, h, radius, 0, true);
+  sweep(scratch, mask, w, h, radius, 0, false);
+}
+
+/**
+ * One 1-D pass: out = `target` where any pixel within `radius` along rows (or columns) equals `target`.
+ * Dilation of 1s is target 1; erosion is dilation of the 0s (target 0).
+ */
+function sweep(
+  src: Uint8Array,
+  dst: Uint8Array,
+  w: number,
+  h: number,
+  radius: number,
+  target: 0 | 1,
+  rows: boolean,
+) {
+  const lines = rows ? h : w;
+  const length = rows ? w : h;
+  const step = rows ? 1 : w;
+  for (let line = 0; line < lines; line++) {
+    const start = rows ? line * w : line;
+    // Count of `target` pixels in the window [i − radius, i + radius].
+    let count = 0;
+    for (let i = 0; i <= Math.min(radius, length - 1); i++) if (src[start + i * step] === target) count++;
+    for (let i = 0; i < length; i++) {
+      dst[start + i * step] = count > 0 ? target : target ^ 1;
+      const leaving = i - radius;
+      const entering = i + radius + 1;
+      if (leaving >= 0 && src[start + leaving * step] === target) count--;
+      if (entering < length && src[start + entering * step] === target) count++;
+    }
+  }
+}
+
+function scoreAll(colours: Float32Array, model: ColourModel, out: Float32Array): void {
+  for (let p = 0; p < out.length; p++) {
+    out[p] = negLogLikelihood(model, colours[p * 3]!, colours[p * 3 + 1]!, colours[p * 3 + 2]!);
+  }
+}
+
+function pick(colours: Float32Array, labels: Uint8Array, value: number): Float32Array {
+  let count = 0;
+  for (let p = 0; p < labels.length; p++) if (labels[p] === value) count++;
+  const out = new Float32Array(count * 3);
+  let j = 0;
+  for (let p = 0; p < labels.length; p++) {
+    if (labels[p] !== value) continue;
+    out[j++] = colours[p * 3]!;
+    out[j++] = colours[p * 3 + 1]!;
+    out[j++] = colours[p * 3 + 2]!;
+  }
+  return out;
+}
+
+function meanColour(image: RawImage, from: number, to: number): [number, number, number] {
+  const { width: w, height: h, data } = image;
+  const sum = [0, 0, 0];
+  let count = 0;
+  for (let y = Math.floor(h * from); y < Math.ceil(h * to); y++) {
+    for (let x = Math.floor(w * from); x < Math.ceil(w * to); x++) {
+      const p = (y * w + x) * 3;
+      sum[0]! += data[p]!;
+      sum[1]! += data[p + 1]!;
+      sum[2]! += data[p + 2]!;
+      count++;
+    }
+  }
+  return [sum[0]! / Math.max(1, count), sum[1]! / Math.max(1, count), sum[2]! / Math.max(1, count)];
+}
+
+/** Sorts `values` in place (native numeric sort of a typed array) and reads the q-quantile. */
+function quantile(values: Float32Array, q: number): number {
+  if (values.length === 0) return 0;
+  values.sort();
+  return values[Math.min(values.length - 1, Math.floor(values.length * q))]!;
+}
+
+function distance(a: readonly number[], b: readonly number[]): number {
+  return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}
