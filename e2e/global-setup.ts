@@ -5,7 +5,8 @@ import { E2E_API_URL, EXTENSION_DIR } from './env.js';
 export default function setup(): void {
   const started = Date.now();
   const result = spawnSync(process.execPath, ['node_modules/wxt/bin/wxt.mjs', 'build'], {
-    env: { ...process.env, WXT_API_URL: E2E_API_URL },
+    // vitest sets NODE_ENV=test; a build under it emits dev JSX calls against production React.
+    env: { ...process.env, NODE_ENV: 'production', WXT_API_URL: E2E_API_URL },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   if (result.status !== 0) throw new Error('extension build failed');

@@ -80,8 +80,51 @@ export async function extensionPage(world: World, page: 'options' | 'popup'): Pr
   return tab;
 }
 
+/**
+ * `visible` makes puppeteer poll every frame: its default polling watches DOM mutations of the document,
+ * which never fire for changes inside our shadow roots.
+ */
+const VISIBLE = { visible: true, timeout: 60_000 } as const;
+
 /** Text of the first element matching a test id, piercing shadow roots. */
 export async function textOf(page: Page, testId: string): Promise<string> {
-  const handle = await page.waitForSelector(`pierce/[data-testid="${testId}"]`, { timeout: 30_000 });
+  const handle = await page.waitForSelector(`pierce/[data-testid="${testId}"]`, VISIBLE);
   return (await handle!.evaluate((el) => el.textContent ?? '')).trim();
+}
+
+/**
+ * Waits until exactly `count` elements with the test id exist and the count has held for a moment (the
+ * seller-center page re-renders its image list after loading, and the extension remounts its buttons).
+ */
+export async function waitForStableCount(page: Page, testId: string, count: number, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let stableSince = 0;
+  for (;;) {
+    const n = (await page.$$(`pierce/[data-testid="${testId}"]`)).length;
+    if (n === count) {
+      stableSince ||= Date.now();
+      if (Date.now() - stableSince >= 600) return;
+    } else stableSince = 0;
+    if (Date.now() > deadline) throw new Error(`expected ${count} × ${testId}, found ${n}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Clicks the index-th element with the test id, queried fresh (a trusted click through CDP input). */
+export async function clickTestId(page: Page, testId: string, index = 0): Promise<void> {
+  await page.waitForSelector(`pierce/[data-testid="${testId}"]`, VISIBLE);
+  const handles = await page.$$(`pierce/[data-testid="${testId}"]`);
+  const handle = handles[index];
+  if (!handle) throw new Error(`no ${testId} #${index} (found ${handles.length})`);
+  await handle.click();
+}
+
+/** Collects page console errors, to print when a test fails. */
+export function recordConsole(page: Page): string[] {
+  const lines: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warn') lines.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => lines.push(`pageerror: ${e}`));
+  return lines;
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { ADMIN_TOKEN, call } from '../server/testing/harness.js';
 import { priceOfPreset } from '../shared/pricing.js';
-import { extensionPage, startWorld, textOf, type World } from './harness.js';
+import { clickTestId, extensionPage, recordConsole, startWorld, textOf, waitForStableCount, type World } from './harness.js';
 
 const PRICE = priceOfPreset('shopee-white-studio');
 let world: World;
@@ -52,22 +52,24 @@ describe('Shopee: enhance and replace a listing image', () => {
     const item = world.sandbox.shops[0]!.items[0]!;
     const before = world.sandbox.getItem(item.itemId)!.imageIds;
     const page = await world.browser.newPage();
+    const consoleLines = recordConsole(page);
+    onTestFailed(async () => {
+      console.log(consoleLines.join('\n'));
+      console.log('panel:', await page.$$eval('pierce/[data-testid="lumiku-panel"]', (els) => els.map((e) => e.textContent)).catch(String));
+      await page.screenshot({ path: '.tmp/e2e-failure.png' }).catch(() => {});
+    });
     await page.goto(`https://seller.shopee.co.id/portal/product/${item.itemId}`);
     await page.waitForSelector('.shopee-image-manager img');
     // One button per image, even though the page re-renders its image list after loading.
-    await new Promise((r) => setTimeout(r, 800));
-    const buttons = await page.$$('pierce/[data-testid="lumiku-enhance"]');
-    expect(buttons).toHaveLength(before.length);
+    await waitForStableCount(page, 'lumiku-enhance', before.length);
 
-    await buttons[1]!.click();
-    const confirm = await page.waitForSelector('pierce/[data-testid="lumiku-confirm"]');
-    expect(await confirm!.evaluate((el) => el.textContent)).toContain(String(PRICE));
-    await confirm!.click();
+    await clickTestId(page, 'lumiku-enhance', 1);
+    expect(await textOf(page, 'lumiku-confirm')).toContain(String(PRICE));
+    await clickTestId(page, 'lumiku-confirm');
 
-    await page.waitForSelector('pierce/[data-testid="lumiku-after"]', { timeout: 60_000 });
-    await page.waitForSelector('pierce/[data-testid="lumiku-before"]');
-    const replace = await page.waitForSelector('pierce/[data-testid="lumiku-replace"]');
-    await replace!.click();
+    await textOf(page, 'lumiku-after');
+    await textOf(page, 'lumiku-before');
+    await clickTestId(page, 'lumiku-replace');
     await page.waitForFunction(
       (n) => document.querySelectorAll('.shopee-image-manager img').length === n,
       {},
@@ -123,11 +125,12 @@ describe('Shopee: enhance and replace a listing image', () => {
     const item = world.sandbox.shops[0]!.items[1]!;
     const before = world.sandbox.getItem(item.itemId)!.imageIds;
     const page = await world.browser.newPage();
+    const consoleLines = recordConsole(page);
+    onTestFailed(() => console.log(consoleLines.join('\n')));
     await page.goto(`https://seller.shopee.co.id/portal/product/${item.itemId}`);
-    const button = await page.waitForSelector('pierce/[data-testid="lumiku-enhance"]');
-    await button!.click();
-    const confirm = await page.waitForSelector('pierce/[data-testid="lumiku-confirm"]');
-    await confirm!.click();
+    await waitForStableCount(page, 'lumiku-enhance', before.length);
+    await clickTestId(page, 'lumiku-enhance', 0);
+    await clickTestId(page, 'lumiku-confirm');
     const message = await textOf(page, 'lumiku-error');
     expect(message).toMatch(/Not enough credits|Kredit tidak cukup/);
 
