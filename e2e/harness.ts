@@ -96,7 +96,12 @@ export async function textOf(page: Page, testId: string): Promise<string> {
  * Waits until exactly `count` elements with the test id exist and the count has held for a moment (the
  * seller-center page re-renders its image list after loading, and the extension remounts its buttons).
  */
-export async function waitForStableCount(page: Page, testId: string, count: number, timeoutMs = 20_000): Promise<void> {
+export async function waitForStableCount(
+  page: Page,
+  testId: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let stableSince = 0;
   for (;;) {

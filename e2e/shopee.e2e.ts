@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { ADMIN_TOKEN, call } from '../server/testing/harness.js';
 import { priceOfPreset } from '../shared/pricing.js';
-import { clickTestId, extensionPage, recordConsole, startWorld, textOf, waitForStableCount, type World } from './harness.js';
+import {
+  clickTestId,
+  extensionPage,
+  recordConsole,
+  startWorld,
+  textOf,
+  type World,
+  waitForStableCount,
+} from './harness.js';
 
 const PRICE = priceOfPreset('shopee-white-studio');
 let world: World;
@@ -55,7 +63,12 @@ describe('Shopee: enhance and replace a listing image', () => {
     const consoleLines = recordConsole(page);
     onTestFailed(async () => {
       console.log(consoleLines.join('\n'));
-      console.log('panel:', await page.$$eval('pierce/[data-testid="lumiku-panel"]', (els) => els.map((e) => e.textContent)).catch(String));
+      console.log(
+        'panel:',
+        await page
+          .$$eval('pierce/[data-testid="lumiku-panel"]', (els) => els.map((e) => e.textContent))
+          .catch(String),
+      );
       await page.screenshot({ path: '.tmp/e2e-failure.png' }).catch(() => {});
     });
     await page.goto(`https://seller.shopee.co.id/portal/product/${item.itemId}`);

@@ -27,7 +27,11 @@ export function marketplaceOfSellerCenter(origin: string): Marketplace | undefin
 export function isImageCdnUrl(marketplace: Marketplace, url: string): boolean {
   try {
     const parsed = new URL(url);
-    return parsed.protocol === 'https:' && parsed.port === '' && IMAGE_CDN_HOSTS[marketplace].includes(parsed.hostname);
+    return (
+      parsed.protocol === 'https:' &&
+      parsed.port === '' &&
+      IMAGE_CDN_HOSTS[marketplace].includes(parsed.hostname)
+    );
   } catch {
     return false;
   }

@@ -1,0 +1,430 @@
+/**
+ * The per-image widget inside the seller center: "Enhance photo" button → price and preset → start
+ * (a real click only) → progress on the image → before/after → "Replace on listing" (a real click only).
+ * Every call goes through the background; this code never sees the API token.
+ */
+import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type MouseEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
+import type { JobView, Quote } from '../../shared/api';
+import type { Locale } from '../../shared/errors';
+import type { Marketplace } from '../../shared/marketplaces';
+import type { JobWithImages } from '../../shared/messages';
+import { DEFAULT_PRESET } from '../../shared/presets';
+import { CodedError, errorText, toErrorInfo } from '../lib/errors';
+import { sendMessage } from '../lib/messaging';
+import { type Text, textFor } from '../lib/text';
+import { queryKeys, useSellerLocale, useSession } from '../ui/queries';
+import type { ListingImage } from './types';
+
+export interface WidgetEnv {
+  marketplace: Marketplace;
+  productId: string;
+  /** Shows the replaced image in the page's slot (the listing itself was updated by the server). */
+  showImageOnPage: (slot: number, imageUrl: string) => void;
+  /** Page-wide channel so only one panel is open at a time. */
+  panels: EventTarget;
+  /** Where the open panel is rendered: a body-level shadow root shared by all widgets. */
+  panelContainer: HTMLElement;
+}
+
+interface Props {
+  image: ListingImage;
+  /** The widget's shadow host: the overlay is positioned relative to it. */
+  host: HTMLElement;
+  env: WidgetEnv;
+}
+
+const POLL_INTERVAL_MS = 1500;
+const PANEL_OPEN_EVENT = 'lumiku-panel-open';
+// Outcomes where the server may or may not have acted: a retry must reuse the key so it charges once.
+const RETRY_SAME_KEY_CODES = new Set(['NETWORK', 'IDEMPOTENCY_IN_FLIGHT']);
+
+/** Finished for good: failed, or succeeded with the previews loaded. */
+function isSettled(data: JobWithImages | undefined): boolean {
+  if (!data) return false;
+  return data.job.status === 'failed' || (data.job.status === 'succeeded' && data.afterDataUrl !== null);
+}
+
+/** One Idempotency-Key per user click, kept only while retrying that same click after an unclear failure. */
+function useClickKey() {
+  const key = useRef<string | undefined>(undefined);
+  return {
+    take: (): string => {
+      key.current ??= crypto.randomUUID();
+      return key.current;
+    },
+    settle: (error: unknown): void => {
+      if (!(error instanceof CodedError && RETRY_SAME_KEY_CODES.has(error.code))) key.current = undefined;
+    },
+  };
+}
+
+interface Box {
+  top: number;
+  left: number;
+  width: number;
+  height: number;
+}
+
+function measure(img: HTMLImageElement, host: HTMLElement): Box {
+  const image = img.getBoundingClientRect();
+  const origin = host.getBoundingClientRect();
+  return {
+    top: image.top - origin.top,
+    left: image.left - origin.left,
+    width: image.width,
+    height: image.height,
+  };
+}
+
+/** The image's box relative to the widget's host, kept current while the page lays out and loads images. */
+function useImageBox(img: HTMLImageElement, host: HTMLElement): Box {
+  const [box, setBox] = useState(() => measure(img, host));
+  useEffect(() => {
+    const update = () =>
+      setBox((previous) => {
+        const next = measure(img, host);
+        const same = (Object.keys(next) as (keyof Box)[]).every((k) => Math.abs(next[k] - previous[k]) < 0.5);
+        return same ? previous : next;
+      });
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(img);
+    window.addEventListener('resize', update);
+    return () => {
+      observer.disconnect();
+      window.removeEventListener('resize', update);
+    };
+  }, [img, host]);
+  return box;
+}
+
+export function EnhanceWidget({ image, host, env }: Props) {
+  const queryClient = useQueryClient();
+  const locale = useSellerLocale();
+  const t = textFor(locale);
+  const session = useSession();
+  const loggedIn = session.data?.loggedIn === true;
+  const presetId = DEFAULT_PRESET[env.marketplace];
+  const box = useImageBox(image.img, host);
+
+  const [open, setOpen] = useState(false);
+  const [jobId, setJobId] = useState<string | undefined>(undefined);
+  const createKey = useClickKey();
+  const applyKey = useClickKey();
+
+  const quote = useQuery({
+    queryKey: queryKeys.quote(presetId),
+    queryFn: () => sendMessage('quote.get', { presetId }),
+    enabled: open && loggedIn && jobId === undefined,
+    // The balance shown next to the price must be current.
+    staleTime: 0,
+  });
+
+  const job = useQuery({
+    queryKey: queryKeys.job(jobId ?? 'none'),
+    queryFn: jobId ? () => sendMessage('job.get', { jobId }) : skipToken,
+    refetchInterval: (query) => (isSettled(query.state.data) ? false : POLL_INTERVAL_MS),
+    staleTime: (query) => (isSettled(query.state.data) ? Number.POSITIVE_INFINITY : 0),
+  });
+
+  const create = useMutation({
+    mutationFn: ({ clickId, snapshot }: { clickId: string; snapshot: ListingImage }) =>
+      sendMessage('job.create', {
+        marketplace: env.marketplace,
+        productId: env.productId,
+        slot: snapshot.slot,
+        imageUrl: snapshot.imageUrl,
+        sourceImageId: snapshot.sourceImageId,
+        presetId,
+        clickId,
+      }),
+    onSuccess: (created) => {
+      queryClient.setQueryData<JobWithImages>(queryKeys.job(created.id), {
+        job: created,
+        beforeDataUrl: null,
+        afterDataUrl: null,
+      });
+      setJobId(created.id);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.account });
+    },
+    onSettled: (_created, error) => createKey.settle(error),
+  });
+
+  const apply = useMutation({
+    mutationFn: (variables: { jobId: string; clickId: string }) => sendMessage('job.apply', variables),
+    onSuccess: (applied: JobView) => {
+      queryClient.setQueryData<JobWithImages>(queryKeys.job(applied.id), (old) =>
+        old ? { ...old, job: applied } : old,
+      );
+      if (applied.applied) env.showImageOnPage(applied.slot, applied.applied.imageUrl);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.account });
+    },
+    onSettled: (_applied, error) => applyKey.settle(error),
+  });
+
+  const openPanel = useCallback(() => {
+    setOpen(true);
+    env.panels.dispatchEvent(new CustomEvent(PANEL_OPEN_EVENT, { detail: image.slot }));
+  }, [env.panels, image.slot]);
+
+  useEffect(() => {
+    const onOtherPanel = (event: Event) => {
+      if (event instanceof CustomEvent && event.detail !== image.slot) setOpen(false);
+    };
+    env.panels.addEventListener(PANEL_OPEN_EVENT, onOtherPanel);
+    return () => env.panels.removeEventListener(PANEL_OPEN_EVENT, onOtherPanel);
+  }, [env.panels, image.slot]);
+
+  // The comparison (or the failure) opens by itself when the job finishes.
+  const status = job.data?.job.status;
+  const previewReady = job.data?.afterDataUrl != null;
+  useEffect(() => {
+    if (status === 'failed' || (status === 'succeeded' && previewReady)) openPanel();
+  }, [status, previewReady, openPanel]);
+
+  const currentJob = job.data?.job;
+  const finished = currentJob?.status === 'failed' || currentJob?.applied != null;
+
+  function startOver() {
+    setJobId(undefined);
+    create.reset();
+    apply.reset();
+  }
+
+  function onEnhanceClick() {
+    if (open && !finished) {
+      setOpen(false);
+      return;
+    }
+    // After a replaced or failed photo, the button starts a new round for whatever the slot shows now.
+    if (finished) startOver();
+    openPanel();
+  }
+
+  function onStart(event: MouseEvent<HTMLButtonElement>) {
+    // Only the seller's own click may spend credits: a page script can dispatch clicks into an open shadow root.
+    if (!event.nativeEvent.isTrusted) return;
+    create.mutate({ clickId: createKey.take(), snapshot: image });
+  }
+
+  function onReplace(event: MouseEvent<HTMLButtonElement>) {
+    if (!event.nativeEvent.isTrusted || !jobId) return;
+    apply.mutate({ jobId, clickId: applyKey.take() });
+  }
+
+  const running =
+    currentJob !== undefined && (currentJob.status === 'queued' || currentJob.status === 'processing');
+
+  return (
+    <>
+      <div
+        className="overlay"
+        style={{ top: box.top, left: box.left, width: box.width, height: Math.max(box.height, 28) }}
+        data-testid="lumiku-overlay"
+      >
+        {running && (
+          <div className="progress">
+            <div
+              className="progress-track"
+              role="progressbar"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={currentJob.progress}
+              data-testid="lumiku-progress"
+            >
+              <div className="progress-fill" style={{ width: `${currentJob.progress}%` }} />
+            </div>
+          </div>
+        )}
+        {currentJob?.applied && (
+          <span className="badge" data-testid="lumiku-badge">
+            {t.replaced}
+          </span>
+        )}
+        <button type="button" className="enhance" data-testid="lumiku-enhance" onClick={onEnhanceClick}>
+          {t.enhance}
+        </button>
+      </div>
+
+      {open &&
+        createPortal(
+          <div
+            className="panel"
+            role="dialog"
+            aria-label={t.enhance}
+            data-testid="lumiku-panel"
+            data-lumiku-slot={image.slot}
+          >
+            <div className="panel-head">
+              <span className="brand">Lumiku · {t.photoNumber(image.slot)}</span>
+              <button
+                type="button"
+                className="close"
+                aria-label={t.close}
+                data-testid="lumiku-close"
+                onClick={() => setOpen(false)}
+              >
+                ×
+              </button>
+            </div>
+            <PanelBody
+              t={t}
+              locale={locale}
+              sessionLoading={session.isPending}
+              loggedIn={loggedIn}
+              sessionError={session.error}
+              jobData={job.data}
+              jobError={job.error}
+              quote={quote}
+              creating={create.isPending}
+              createError={create.error}
+              applying={apply.isPending}
+              applyError={apply.error}
+              onStart={onStart}
+              onReplace={onReplace}
+              onStartOver={startOver}
+            />
+          </div>,
+          env.panelContainer,
+        )}
+    </>
+  );
+}
+
+interface PanelBodyProps {
+  t: Text;
+  locale: Locale;
+  sessionLoading: boolean;
+  loggedIn: boolean;
+  sessionError: Error | null;
+  jobData: JobWithImages | undefined;
+  jobError: Error | null;
+  quote: { data: Quote | undefined; error: Error | null };
+  creating: boolean;
+  createError: Error | null;
+  applying: boolean;
+  applyError: Error | null;
+  onStart: (event: MouseEvent<HTMLButtonElement>) => void;
+  onReplace: (event: MouseEvent<HTMLButtonElement>) => void;
+  onStartOver: () => void;
+}
+
+function PanelBody(props: PanelBodyProps) {
+  const { t, locale, jobData } = props;
+  if (props.sessionLoading) return <p className="hint">{t.loading}</p>;
+  if (props.sessionError) return <ErrorBox error={props.sessionError} locale={locale} />;
+  if (!props.loggedIn) {
+    return (
+      <p className="hint" data-testid="lumiku-login-hint">
+        {t.loginHint}
+      </p>
+    );
+  }
+
+  if (jobData) {
+    const { job } = jobData;
+    if (job.status === 'queued' || job.status === 'processing') {
+      return (
+        <>
+          <p className="status" data-testid="lumiku-status">
+            {job.status === 'queued' ? t.queued : t.enhancing(job.progress)}
+          </p>
+          <div className="panel-progress">
+            <div className="progress-fill" style={{ width: `${job.progress}%` }} />
+          </div>
+          {props.jobError && <ErrorBox error={props.jobError} locale={locale} />}
+        </>
+      );
+    }
+    if (job.status === 'failed') {
+      return (
+        <>
+          <ErrorBox error={job.error ?? { code: 'PROCESSING_FAILED', message: '' }} locale={locale} />
+          <button type="button" className="primary" data-testid="lumiku-retry" onClick={props.onStartOver}>
+            {t.tryAgain}
+          </button>
+        </>
+      );
+    }
+    // Succeeded.
+    return (
+      <>
+        <p className={job.applied ? 'status ok' : 'status'} data-testid="lumiku-status">
+          {job.applied ? t.replaced : t.done}
+        </p>
+        {jobData.beforeDataUrl && jobData.afterDataUrl ? (
+          <div className="compare">
+            <figure>
+              <img src={jobData.beforeDataUrl} alt={t.before} data-testid="lumiku-before" />
+              <figcaption>{t.before}</figcaption>
+            </figure>
+            <figure>
+              <img src={jobData.afterDataUrl} alt={t.after} data-testid="lumiku-after" />
+              <figcaption>{t.after}</figcaption>
+            </figure>
+          </div>
+        ) : (
+          <p className="hint">{t.previewLoading}</p>
+        )}
+        {props.jobError && <ErrorBox error={props.jobError} locale={locale} />}
+        {!job.applied && (
+          <button
+            type="button"
+            className="primary"
+            data-testid="lumiku-replace"
+            disabled={props.applying}
+            onClick={props.onReplace}
+          >
+            {props.applying ? t.replacing : t.replace}
+          </button>
+        )}
+        {props.applyError && <ErrorBox error={props.applyError} locale={locale} />}
+      </>
+    );
+  }
+
+  const { quote } = props;
+  if (quote.error) return <ErrorBox error={quote.error} locale={locale} />;
+  if (!quote.data) return <p className="hint">{t.loading}</p>;
+  return (
+    <>
+      <div className="row">
+        <span className="label">{t.preset}</span>
+        <span className="strong" data-testid="lumiku-preset">
+          {quote.data.name[locale]}
+        </span>
+      </div>
+      <div className="row">
+        <span className="label">{t.price}</span>
+        <span className="strong" data-testid="lumiku-price">
+          {t.credits(quote.data.price)}
+        </span>
+      </div>
+      <p className="hint" data-testid="lumiku-balance">
+        {t.balance(quote.data.balance)}
+      </p>
+      <button
+        type="button"
+        className="primary"
+        data-testid="lumiku-confirm"
+        disabled={props.creating}
+        onClick={props.onStart}
+      >
+        {props.creating ? t.starting : t.start(quote.data.price)}
+      </button>
+      {props.createError && <ErrorBox error={props.createError} locale={locale} />}
+    </>
+  );
+}
+
+function ErrorBox({ error, locale }: { error: unknown; locale: Locale }) {
+  const info = toErrorInfo(error);
+  return (
+    <div className="error" role="alert" data-testid="lumiku-error" data-code={info.code}>
+      {errorText(info, locale)}
+      {info.code === 'UNAUTHENTICATED' && <p className="hint">{textFor(locale).loginHint}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+import { browser } from 'wxt/browser';
+import { JOB_STATUS_NAMES, TIER_NAMES, textFor } from '../../lib/text';
+import { ErrorMessage } from '../../ui/ErrorMessage';
+import { formatDateTime } from '../../ui/format';
+import { useAccount, useSellerLocale, useSession } from '../../ui/queries';
+import { useDocumentLocale } from '../../ui/useDocumentLocale';
+
+function openOptions() {
+  // The popup closes by itself when the options tab takes focus.
+  void browser.runtime.openOptionsPage();
+}
+
+export function PopupApp() {
+  const locale = useSellerLocale();
+  const t = textFor(locale);
+  useDocumentLocale(locale);
+  const session = useSession();
+  const loggedIn = session.data?.loggedIn === true;
+  const account = useAccount(loggedIn);
+
+  return (
+    <main className="popup">
+      <header>
+        <h1>Lumiku Seller Studio</h1>
+        {loggedIn && (
+          <button type="button" onClick={openOptions} data-testid="open-options">
+            {t.settings}
+          </button>
+        )}
+      </header>
+
+      {session.isPending && <p className="muted">{t.loading}</p>}
+      {session.error && <ErrorMessage error={session.error} locale={locale} />}
+
+      {session.data && !loggedIn && (
+        <section>
+          <p>{t.loggedOut}</p>
+          <button type="button" className="primary" onClick={openOptions} data-testid="open-options">
+            {t.openSettings}
+          </button>
+        </section>
+      )}
+
+      {loggedIn && account.isPending && <p className="muted">{t.loading}</p>}
+      {loggedIn && account.error && <ErrorMessage error={account.error} locale={locale} />}
+
+      {loggedIn && account.data && (
+        <>
+          <section className="stats">
+            <div className="card wide">
+              <div className="muted">{t.creditBalance}</div>
+              <span className="stat" data-testid="balance">
+                {account.data.balance}
+              </span>
+            </div>
+            <div className="card">
+              <div className="muted">{t.plan}</div>
+              <strong data-testid="tier" data-tier={account.data.seller.tier}>
+                {TIER_NAMES[account.data.seller.tier][locale]}
+              </strong>
+            </div>
+            <div className="card">
+              <div className="muted">{t.monthUsage}</div>
+              <strong data-testid="month-usage">{t.credits(account.data.monthUsage)}</strong>
+            </div>
+          </section>
+
+          <section>
+            <h2>{t.recentJobs}</h2>
+            {account.data.recentJobs.length === 0 ? (
+              <p className="muted">{t.noJobs}</p>
+            ) : (
+              <ul className="list">
+                {account.data.recentJobs.map((job) => (
+                  <li key={job.id} data-testid="job-row" data-status={job.status}>
+                    <span>
+                      <span className={`status-${job.status}`}>
+                        {job.applied ? t.replaced : JOB_STATUS_NAMES[job.status][locale]}
+                      </span>
+                      <br />
+                      <small className="muted">
+                        {t.photoNumber(job.slot)} · {formatDateTime(job.createdAt, locale)}
+                      </small>
+                    </span>
+                    <span data-testid="job-price">{t.credits(job.price)}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </>
+      )}
+    </main>
+  );
+}

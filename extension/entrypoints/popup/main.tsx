@@ -1,0 +1,5 @@
+import { mountPage } from '../../ui/mount';
+import { PopupApp } from './PopupApp';
+import './popup.css';
+
+mountPage(<PopupApp />);

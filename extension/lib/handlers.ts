@@ -1,0 +1,205 @@
+/**
+ * The background's privileged calls: one handler per message type (Refined GitHub's handler map). Each
+ * receives an already-validated request from an already-checked sender; this is the only code that reads
+ * the session token and calls the API.
+ */
+import {
+  AccountView,
+  ApplyResponse,
+  AuthResponse,
+  ConnectionList,
+  JobView,
+  Ledger,
+  Quote,
+} from '../../shared/api';
+import type { Locale } from '../../shared/errors';
+import { MESSAGES, type MessageData, type MessageRequest, type MessageType } from '../../shared/messages';
+import type { ApiClient, FetchFn } from './api-client';
+import { imageDataUrl } from './data-url';
+import { apiError, CodedError } from './errors';
+import { downloadListingImage, uploadFileName } from './image-download';
+import type { TrustedSender } from './sender';
+import { clearSession, readSession, saveSession, toSessionView, updateSessionSeller } from './session-store';
+
+export interface HandlerContext {
+  sender: TrustedSender;
+  api: ApiClient;
+  /** Used for marketplace CDN downloads (the API client has its own). */
+  fetch: FetchFn;
+  locale: Locale;
+}
+
+export type Handler<K extends MessageType> = (
+  request: MessageRequest<K>,
+  ctx: HandlerContext,
+) => Promise<MessageData<K>>;
+export type HandlerMap = { [K in MessageType]: Handler<K> };
+
+/** Result previews are shown inside the seller center; a bigger file is not a preview we want to ship. */
+const MAX_PREVIEW_BYTES = 15 * 1024 * 1024;
+
+/** Run an API call with the stored token; a 401 means the token is dead, so forget it. */
+async function withToken<T>(ctx: HandlerContext, call: (token: string) => Promise<T>): Promise<T> {
+  const session = await readSession();
+  if (!session) throw apiError('UNAUTHENTICATED', ctx.locale);
+  try {
+    return await call(session.token);
+  } catch (error) {
+    if (error instanceof CodedError && error.code === 'UNAUTHENTICATED') await clearSession();
+    throw error;
+  }
+}
+
+const jobPath = (jobId: string): string => `/v1/jobs/${encodeURIComponent(jobId)}`;
+
+export const handlers: HandlerMap = {
+  'session.get': async () => toSessionView(await readSession()),
+
+  'auth.signup': async (body, { api }) => {
+    const auth = await api.request({
+      method: 'POST',
+      path: '/v1/auth/signup',
+      json: body,
+      schema: AuthResponse,
+    });
+    await saveSession(auth);
+    return toSessionView(await readSession());
+  },
+
+  'auth.login': async (body, { api }) => {
+    const auth = await api.request({
+      method: 'POST',
+      path: '/v1/auth/login',
+      json: body,
+      schema: AuthResponse,
+    });
+    await saveSession(auth);
+    return toSessionView(await readSession());
+  },
+
+  'auth.logout': async (_body, { api }) => {
+    const session = await readSession();
+    if (session) {
+      // Logging out locally must work even when the server cannot be reached.
+      await api
+        .request({ method: 'POST', path: '/v1/auth/logout', token: session.token })
+        .catch(() => undefined);
+    }
+    await clearSession();
+    return toSessionView(null);
+  },
+
+  'account.get': async (_body, ctx) => {
+    const account = await withToken(ctx, (token) =>
+      ctx.api.request({ method: 'GET', path: '/v1/me', token, schema: AccountView }),
+    );
+    // Keeps the stored locale in step with a change made on another device.
+    await updateSessionSeller(account.seller);
+    return account;
+  },
+
+  'settings.update': async (body, ctx) => {
+    const account = await withToken(ctx, (token) =>
+      ctx.api.request({ method: 'PATCH', path: '/v1/me/settings', token, json: body, schema: AccountView }),
+    );
+    await updateSessionSeller(account.seller);
+    return account;
+  },
+
+  'quote.get': async ({ presetId }, ctx) =>
+    withToken(ctx, (token) =>
+      ctx.api.request({
+        method: 'GET',
+        path: `/v1/quote?${new URLSearchParams({ presetId })}`,
+        token,
+        schema: Quote,
+      }),
+    ),
+
+  'job.create': async (request, ctx) => {
+    // A Shopee page may only start Shopee jobs.
+    if (ctx.sender.kind === 'content-script' && ctx.sender.marketplace !== request.marketplace) {
+      throw apiError('FORBIDDEN', ctx.locale);
+    }
+    return withToken(ctx, async (token) => {
+      const image = await downloadListingImage(ctx.fetch, request.marketplace, request.imageUrl, ctx.locale);
+      // CreateJobBody fields as text, then the file; imageUrl is omitted because we upload the bytes.
+      const form = new FormData();
+      form.append('kind', 'enhance');
+      form.append('marketplace', request.marketplace);
+      form.append('productId', request.productId);
+      form.append('slot', String(request.slot));
+      form.append('presetId', request.presetId);
+      if (request.sourceImageId) form.append('sourceImageId', request.sourceImageId);
+      form.append('image', image, uploadFileName(image, request.sourceImageId));
+      return ctx.api.request({
+        method: 'POST',
+        path: '/v1/jobs',
+        token,
+        form,
+        idempotencyKey: request.clickId,
+        schema: JobView,
+      });
+    });
+  },
+
+  'job.get': async ({ jobId }, ctx) =>
+    withToken(ctx, async (token) => {
+      const job = await ctx.api.request({ method: 'GET', path: jobPath(jobId), token, schema: JobView });
+      if (job.status !== 'succeeded') return { job, beforeDataUrl: null, afterDataUrl: null };
+      const [before, after] = await Promise.all([
+        ctx.api.requestBytes(`${jobPath(jobId)}/original`, token, MAX_PREVIEW_BYTES),
+        ctx.api.requestBytes(`${jobPath(jobId)}/result`, token, MAX_PREVIEW_BYTES),
+      ]);
+      return {
+        job,
+        beforeDataUrl: imageDataUrl(before.bytes, before.contentType),
+        afterDataUrl: imageDataUrl(after.bytes, after.contentType),
+      };
+    }),
+
+  'job.apply': async ({ jobId, clickId }, ctx) => {
+    const response = await withToken(ctx, (token) =>
+      ctx.api.request({
+        method: 'POST',
+        path: `${jobPath(jobId)}/apply`,
+        token,
+        idempotencyKey: clickId,
+        schema: ApplyResponse,
+      }),
+    );
+    return response.job;
+  },
+
+  'ledger.get': async (_body, ctx) =>
+    withToken(ctx, (token) =>
+      ctx.api.request({ method: 'GET', path: '/v1/credits/ledger', token, schema: Ledger }),
+    ),
+
+  'connections.list': async (_body, ctx) =>
+    withToken(ctx, (token) =>
+      ctx.api.request({ method: 'GET', path: '/v1/connections', token, schema: ConnectionList }),
+    ),
+
+  'connections.start': async ({ marketplace }, ctx) =>
+    withToken(ctx, (token) =>
+      ctx.api.request({
+        method: 'POST',
+        path: `/v1/connections/${encodeURIComponent(marketplace)}/start`,
+        token,
+        // Stricter than the API schema: only an http(s) page may be opened in a tab.
+        schema: MESSAGES['connections.start'].response,
+      }),
+    ),
+
+  'connections.delete': async ({ connectionId }, ctx) => {
+    await withToken(ctx, (token) =>
+      ctx.api.request({
+        method: 'DELETE',
+        path: `/v1/connections/${encodeURIComponent(connectionId)}`,
+        token,
+      }),
+    );
+    return { deleted: true } as const;
+  },
+};

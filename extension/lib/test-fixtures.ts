@@ -1,0 +1,45 @@
+/** Shared fixtures for the extension's unit tests (never imported by product code). */
+import type { AuthResponse, JobView, Quote } from '../../shared/api';
+
+export const SELLER_ID = '6f1c5a0e-2b7d-4c1e-9a43-0d5e2f8b7c61';
+export const JOB_ID = '3d2b1a9e-8f7c-4b6a-9e5d-4c3b2a1f0e9d';
+
+export function authResponse(overrides: Partial<AuthResponse> = {}): AuthResponse {
+  return {
+    token: 'secret-session-token',
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    seller: { id: SELLER_ID, email: 'toko@example.com', locale: 'id', tier: 'free' },
+    ...overrides,
+  };
+}
+
+export function jobView(overrides: Partial<JobView> = {}): JobView {
+  return {
+    id: JOB_ID,
+    kind: 'enhance',
+    status: 'queued',
+    progress: 0,
+    marketplace: 'shopee',
+    productId: '1234567890',
+    slot: 1,
+    presetId: 'shopee-white-studio',
+    price: 28,
+    createdAt: '2025-01-02T03:04:05.000Z',
+    finishedAt: null,
+    error: null,
+    result: null,
+    applied: null,
+    ...overrides,
+  };
+}
+
+export const QUOTE: Quote = {
+  presetId: 'shopee-white-studio',
+  name: { en: 'Shopee white studio', id: 'Shopee putih studio' },
+  price: 28,
+  balance: 50,
+};
+
+export function jsonResponse(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
