@@ -139,10 +139,14 @@ async function main() {
   console.log('Building the extension…');
   const build = spawn(process.execPath, ['node_modules/wxt/bin/wxt.mjs', 'build'], {
     env: { ...process.env, NODE_ENV: 'production', WXT_API_URL: publicUrl },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The bundler is chatty (warnings about third-party comments); show its output only if it fails.
+  let buildLog = '';
+  build.stdout?.on('data', (chunk) => (buildLog += chunk));
+  build.stderr?.on('data', (chunk) => (buildLog += chunk));
   const built = await new Promise<number>((r) => build.on('exit', (code) => r(code ?? 1)));
-  if (built !== 0) throw new Error('the extension build failed (see above)');
+  if (built !== 0) throw new Error(`the extension build failed:\n${buildLog}`);
 
   const item = sandbox.shops[0]!.items[0]!;
   console.log(`
