@@ -8,8 +8,8 @@ import type { Db } from './db/knex.js';
 import { errorHandler } from './http/errors.js';
 import { mountRoutes, openApiDocument } from './http/routes.js';
 import type { Logger } from './logger.js';
+import type { Connectors } from './marketplaces/connector.js';
 import type { Enqueuer } from './services/jobs.js';
-import type { ShopeeListingApi } from './services/listing.js';
 import type { Storage } from './storage/index.js';
 
 export interface AppDeps {
@@ -19,7 +19,8 @@ export interface AppDeps {
   storage: Storage;
   logger: Logger;
   cipher: TokenCipher;
-  shopee?: ShopeeListingApi;
+  /** Marketplace APIs with configured credentials. */
+  connectors: Connectors;
   pipeline: { inspectImage(input: Buffer): Promise<unknown> };
   /** Readiness probe of the queue's Redis. */
   pingRedis(): Promise<void>;

@@ -60,6 +60,13 @@ const EnvSchema = z.object({
   SHOPEE_API_BASE: z.url().default('https://partner.shopeemobile.com'),
   SHOPEE_PARTNER_ID: z.coerce.number().int().positive().optional(),
   SHOPEE_PARTNER_KEY: z.string().min(1).optional(),
+  /** TikTok Shop Partner API (also serves Tokopedia listings). Hosts per marketplaces.md. */
+  TIKTOK_API_BASE: z.url().default('https://open-api.tiktokglobalshop.com'),
+  TIKTOK_AUTH_BASE: z.url().default('https://auth.tiktok-shops.com'),
+  TIKTOK_SERVICES_BASE: z.url().default('https://services.tiktokshop.com'),
+  TIKTOK_APP_KEY: z.string().min(1).optional(),
+  TIKTOK_APP_SECRET: z.string().min(1).optional(),
+  TIKTOK_SERVICE_ID: z.string().min(1).optional(),
   /**
    * Sandbox mode: image URLs may also come from these exact origins (the local CDN sandbox), which are
    * allowed to resolve to loopback. Ignored unless SANDBOX_MODE is true.

@@ -7,8 +7,10 @@ export function presentSeller(seller: Seller): SellerView {
   return { id: seller.id, email: seller.email, locale: seller.locale, tier: seller.tier };
 }
 
-export function presentJob(job: Job, locale: Locale, change?: ListingImageChange): JobView {
+export function presentJob(job: Job, locale: Locale, changes: readonly ListingImageChange[] = []): JobView {
   const meta = job.resultMeta;
+  const change = changes.find((c) => c.kind === 'replace');
+  const revert = changes.find((c) => c.kind === 'revert');
   return {
     id: job.id,
     kind: job.kind,
@@ -28,7 +30,10 @@ export function presentJob(job: Job, locale: Locale, change?: ListingImageChange
           imageId: change.newImageId,
           imageUrl: change.newImageUrl,
           replacedImageId: change.previousImageId,
+          replacedImageUrl: change.previousImageUrl,
           appliedAt: new Date(change.createdAt).toISOString(),
+          revertedAt: revert ? new Date(revert.createdAt).toISOString() : null,
+          auditStatus: (revert ?? change).auditStatus,
         }
       : null,
   };
@@ -51,6 +56,7 @@ export function presentConnection(connection: ShopConnection): ConnectionView {
     id: connection.id,
     marketplace: connection.marketplace,
     shopId: connection.shopId,
+    shopName: connection.shopName,
     status: connection.status,
     createdAt: new Date(connection.createdAt).toISOString(),
   };

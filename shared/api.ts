@@ -4,11 +4,12 @@
  */
 import { z } from 'zod';
 import { LOCALES } from './errors.js';
-import { MARKETPLACES } from './marketplaces.js';
+import { API_PROVIDERS, MARKETPLACES } from './marketplaces.js';
 import { WORKFLOW_PRESET_IDS } from './presets.js';
 
 export const Locale = z.enum(LOCALES);
 export const Marketplace = z.enum(MARKETPLACES);
+export const ApiProvider = z.enum(API_PROVIDERS);
 export const PresetId = z.enum(WORKFLOW_PRESET_IDS);
 export const Tier = z.enum(['free', 'payg', 'professional', 'premium']);
 
@@ -44,8 +45,8 @@ export type JobStatus = z.infer<typeof JobStatus>;
 export const CreateJobBody = z.strictObject({
   kind: z.literal('enhance'),
   marketplace: Marketplace,
-  /** The marketplace's product id (Shopee item_id). */
-  productId: z.string().regex(/^\d{1,20}$/),
+  /** The marketplace's product id (Shopee item_id, TikTok Shop product id). */
+  productId: z.string().regex(/^\d{1,24}$/),
   /** 0-based index of the image slot on the listing. */
   slot: z.coerce.number().int().min(0).max(8),
   /** Marketplace CDN URL of the source image; omit when uploading the bytes as `image`. */
@@ -84,7 +85,13 @@ export const JobView = z.object({
       imageId: z.string(),
       imageUrl: z.string(),
       replacedImageId: z.string().nullable(),
+      /** Where the replaced image can be shown (for revert previews and swapping it back into the page). */
+      replacedImageUrl: z.string().nullable(),
       appliedAt: z.iso.datetime(),
+      /** Set when the seller reverted the slot to the replaced image. */
+      revertedAt: z.iso.datetime().nullable(),
+      /** The marketplace's review state after the edit (TikTok Shop / Tokopedia: "AUDITING" → under review). */
+      auditStatus: z.string().nullable(),
     })
     .nullable(),
 });
@@ -139,7 +146,9 @@ export const AdminCreditBody = z.strictObject({
 export const ConnectionStatus = z.enum(['active', 'needs_reauth']);
 export const ConnectionView = z.object({
   id: z.uuid(),
-  marketplace: Marketplace,
+  /** The seller API the connection is for: 'shopee', or 'tiktok' (TikTok Shop and Tokopedia). */
+  marketplace: ApiProvider,
+  shopName: z.string().nullable(),
   shopId: z.string(),
   status: ConnectionStatus,
   createdAt: z.iso.datetime(),
@@ -147,6 +156,28 @@ export const ConnectionView = z.object({
 export type ConnectionView = z.infer<typeof ConnectionView>;
 export const ConnectionList = z.object({ connections: z.array(ConnectionView) });
 export const StartConnectionResponse = z.object({ authorizeUrl: z.url() });
+
+// ---- listing image history
+export const ListingHistoryQuery = z.strictObject({
+  marketplace: Marketplace,
+  productId: z.string().regex(/^\d{1,24}$/),
+});
+export const ListingChangeView = z.object({
+  id: z.uuid(),
+  marketplace: Marketplace,
+  productId: z.string(),
+  slot: z.number().int(),
+  jobId: z.uuid().nullable(),
+  kind: z.enum(['replace', 'revert']),
+  previousImageId: z.string().nullable(),
+  previousImageUrl: z.string().nullable(),
+  newImageId: z.string(),
+  newImageUrl: z.string(),
+  auditStatus: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type ListingChangeView = z.infer<typeof ListingChangeView>;
+export const ListingHistory = z.object({ changes: z.array(ListingChangeView) });
 
 // ---- applying a result to the listing
 export const ApplyResponse = z.object({ job: JobView });

@@ -89,6 +89,11 @@ export const ERRORS = {
     en: 'This product is in a promotion; the marketplace does not allow changing its photos until the promotion ends.',
     id: 'Produk ini sedang promo; marketplace tidak mengizinkan mengganti fotonya sampai promo selesai.',
   },
+  NOTHING_TO_REVERT: {
+    status: 409,
+    en: 'There is no replaced photo to put back for this slot.',
+    id: 'Tidak ada foto lama yang bisa dikembalikan untuk slot ini.',
+  },
   MARKETPLACE_REJECTED: {
     status: 422,
     en: 'The marketplace refused the change.',

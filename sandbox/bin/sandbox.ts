@@ -1,11 +1,11 @@
 /**
  * `npm run sandbox`: starts the marketplace sandboxes for the local demo and prints how to point a
- * browser at them. Ports and Shopee partner credentials come from the environment; the defaults are
- * sandbox-only values that no real Shopee account accepts.
+ * browser at them. Ports and Shopee / TikTok Shop app credentials come from the environment; the defaults
+ * are sandbox-only values that no real Shopee or TikTok Shop account accepts.
  */
 import { pino } from 'pino';
 import { z } from 'zod';
-import { startSandboxes } from '../index.js';
+import { startSandboxes, TIKTOK_SANDBOX_DEFAULTS } from '../index.js';
 
 const Env = z.object({
   SANDBOX_SHOPEE_API_PORT: z.coerce.number().int().min(0).max(65535).default(8790),
@@ -13,6 +13,14 @@ const Env = z.object({
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
   SHOPEE_PARTNER_ID: z.coerce.number().int().positive().default(1000001),
   SHOPEE_PARTNER_KEY: z.string().min(1).default('sandbox-only-partner-key-not-a-real-shopee-secret'),
+  SANDBOX_TIKTOK_API_PORT: z.coerce.number().int().min(0).max(65535).default(8791),
+  // The TikTok sandbox has its own https server (seller centers + CDN); both are mapped by the one flag printed below.
+  SANDBOX_TIKTOK_HTTPS_PORT: z.coerce.number().int().min(0).max(65535).default(8444),
+  TIKTOK_APP_KEY: z.string().min(1).default(TIKTOK_SANDBOX_DEFAULTS.appKey),
+  TIKTOK_APP_SECRET: z.string().min(1).default(TIKTOK_SANDBOX_DEFAULTS.appSecret),
+  TIKTOK_SERVICE_ID: z.string().min(1).default(TIKTOK_SANDBOX_DEFAULTS.serviceId),
+  // Partner Center's fixed redirect URL: the local server's TikTok callback.
+  TIKTOK_REDIRECT_URL: z.url().default(TIKTOK_SANDBOX_DEFAULTS.redirectUrl),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -22,6 +30,12 @@ if (!parsed.success) {
   process.exit(1);
 }
 const env = parsed.data;
+if (env.SANDBOX_HTTPS_PORT !== 0 && env.SANDBOX_HTTPS_PORT === env.SANDBOX_TIKTOK_HTTPS_PORT) {
+  console.error(
+    'SANDBOX_HTTPS_PORT and SANDBOX_TIKTOK_HTTPS_PORT must differ: each sandbox has its own https server',
+  );
+  process.exit(1);
+}
 const logger = pino({ level: env.LOG_LEVEL });
 
 const sandboxes = await startSandboxes({
@@ -33,8 +47,17 @@ const sandboxes = await startSandboxes({
     partnerId: env.SHOPEE_PARTNER_ID,
     partnerKey: env.SHOPEE_PARTNER_KEY,
   },
+  tiktok: {
+    apiPort: env.SANDBOX_TIKTOK_API_PORT,
+    httpsPort: env.SANDBOX_TIKTOK_HTTPS_PORT,
+    host: env.SANDBOX_HOST,
+    appKey: env.TIKTOK_APP_KEY,
+    appSecret: env.TIKTOK_APP_SECRET,
+    serviceId: env.TIKTOK_SERVICE_ID,
+    redirectUrl: env.TIKTOK_REDIRECT_URL,
+  },
 });
-const { shopee } = sandboxes;
+const { shopee, tiktok } = sandboxes;
 
 logger.info(
   {
@@ -43,11 +66,15 @@ logger.info(
     sellerCenter: shopee.sellerCenterOrigin,
     cdn: shopee.cdnOrigin,
     partnerId: env.SHOPEE_PARTNER_ID,
+    tiktokBaseUrl: tiktok.baseUrl,
+    tiktokHttpsPort: tiktok.httpsPort,
+    tiktokAppKey: env.TIKTOK_APP_KEY,
+    tiktokServiceId: env.TIKTOK_SERVICE_ID,
   },
   'sandboxes started',
 );
 
-// Human-readable instructions on stdout (never the partner key).
+// Human-readable instructions on stdout (never the partner key or the app secret).
 const lines = [
   '',
   `Shopee Open Platform API:  ${shopee.apiBaseUrl}   (partner_id ${env.SHOPEE_PARTNER_ID})`,
@@ -60,6 +87,22 @@ const lines = [
     ...shop.items.map(
       (item) => `    ${shopee.sellerCenterOrigin}/portal/product/${item.itemId}   ${item.name}`,
     ),
+  ]),
+  '',
+  `TikTok Shop Partner API:   ${tiktok.baseUrl}   (app_key ${env.TIKTOK_APP_KEY}, service_id ${env.TIKTOK_SERVICE_ID})`,
+  `  server env: TIKTOK_API_BASE=${tiktok.baseUrl} TIKTOK_AUTH_BASE=${tiktok.baseUrl} TIKTOK_SERVICES_BASE=${tiktok.baseUrl}`,
+  `  authorize redirects to:  ${env.TIKTOK_REDIRECT_URL}?code=…&state=…`,
+  `Seller centers + CDN:      https://127.0.0.1:${tiktok.httpsPort}  (by Host: ${tiktok.sellerCenters.tokopedia}, ${tiktok.sellerCenters.tiktok}, ${tiktok.sellerCenters.tiktokGlobal}, ${tiktok.cdnOrigins.join(', ')})`,
+  '',
+  'Tokopedia / TikTok Shop product pages:',
+  ...tiktok.shops.flatMap((shop) => [
+    `  ${shop.name} (shop id ${shop.id}, ${shop.region})`,
+    `    ${tiktok.sellerCenters.tokopedia}/product/manage`,
+    ...shop.products.flatMap((product) => [
+      `    ${product.title}`,
+      `      Tokopedia:    ${tiktok.sellerCenters.tokopedia}/product/edit/${product.id}`,
+      `      TikTok Shop:  ${tiktok.sellerCenters.tiktok}/product/edit/${product.id}`,
+    ]),
   ]),
   '',
   'Start Chromium with:',

@@ -3,10 +3,16 @@
  *   npm run admin -- topup --email seller@example.com --amount 100 [--note "bank transfer 123"]
  *   npm run admin -- adjust --email seller@example.com --amount -20 --note "refund correction"
  *   npm run admin -- balance --email seller@example.com
+ *   npm run admin -- rotate-keys
+ *     After putting a new key FIRST in TOKEN_ENCRYPTION_KEYS (keeping the old ones after it), re-encrypts
+ *     every stored marketplace token with it; then the old keys can be removed from the environment.
  */
 import { parseArgs } from 'node:util';
+import { parseConfig } from '../config.js';
+import { TokenCipher } from '../crypto/token-cipher.js';
 import { createDb } from '../db/knex.js';
 import { Seller } from '../db/models.js';
+import { reencryptAllTokens } from '../services/connections.js';
 import { addCredits, balanceOf } from '../services/credits.js';
 
 const { positionals, values } = parseArgs({
@@ -14,18 +20,29 @@ const { positionals, values } = parseArgs({
   options: { email: { type: 'string' }, amount: { type: 'string' }, note: { type: 'string' } },
 });
 const [command] = positionals;
-const usage = 'usage: npm run admin -- <topup|adjust|balance> --email E [--amount N] [--note T]';
+const usage =
+  'usage: npm run admin -- <topup|adjust|balance> --email E [--amount N] [--note T] | rotate-keys';
 if (!process.env.DATABASE_URL) {
   console.error('DATABASE_URL is required');
   process.exit(78);
 }
-if (!command || !values.email) {
+if (!command || (command !== 'rotate-keys' && !values.email)) {
   console.error(usage);
   process.exit(64);
 }
 const db = createDb(process.env.DATABASE_URL);
-try {
-  const seller = await Seller.query(db).findOne({ email: values.email.toLowerCase() });
+
+async function rotateKeys(): Promise<void> {
+  // Only the key list matters here; the other required settings are not used by this command.
+  const config = parseConfig({ ...process.env, REDIS_URL: process.env.REDIS_URL ?? 'redis://unused' });
+  const count = await reencryptAllTokens(db, new TokenCipher(config.TOKEN_ENCRYPTION_KEYS));
+  console.log(
+    `re-encrypted the tokens of ${count} connection(s) with key ${config.TOKEN_ENCRYPTION_KEYS[0]!.id}`,
+  );
+}
+
+async function credits(): Promise<void> {
+  const seller = await Seller.query(db).findOne({ email: values.email!.toLowerCase() });
   if (!seller) throw new Error(`no seller with email ${values.email}`);
   if (command === 'balance') {
     console.log(`${seller.email}: ${await balanceOf(db, seller.id)} credits`);
@@ -43,6 +60,10 @@ try {
   } else {
     throw new Error(usage);
   }
+}
+
+try {
+  await (command === 'rotate-keys' ? rotateKeys() : credits());
 } catch (error) {
   console.error((error as Error).message);
   process.exitCode = 1;

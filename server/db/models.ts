@@ -5,7 +5,7 @@
 import { Model } from 'objection';
 import type { JobStatus } from '../../shared/api.js';
 import type { Locale } from '../../shared/errors.js';
-import type { Marketplace } from '../../shared/marketplaces.js';
+import type { ApiProvider, Marketplace } from '../../shared/marketplaces.js';
 import type { WorkflowPresetId } from '../../shared/presets.js';
 
 export type Tier = 'free' | 'payg' | 'professional' | 'premium';
@@ -99,8 +99,11 @@ export class ShopConnection extends Model {
   static override tableName = 'shop_connections';
   id!: string;
   sellerId!: string;
-  marketplace!: Marketplace;
+  /** The seller API provider ('shopee' | 'tiktok'); one TikTok connection serves TikTok Shop and Tokopedia. */
+  marketplace!: ApiProvider;
   shopId!: string;
+  shopName!: string | null;
+  shopCipher!: string | null;
   status!: 'active' | 'needs_reauth';
   accessTokenCt!: string | null;
   refreshTokenCt!: string | null;
@@ -120,8 +123,11 @@ export class ListingImageChange extends Model {
   productId!: string;
   slot!: number;
   jobId!: string | null;
+  kind!: 'replace' | 'revert';
   previousImageId!: string | null;
+  previousImageUrl!: string | null;
   newImageId!: string;
   newImageUrl!: string;
+  auditStatus!: string | null;
   createdAt!: Date;
 }

@@ -8,7 +8,6 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import * as api from '../../shared/api.js';
 import { errorMessage } from '../../shared/errors.js';
-import { MARKETPLACE_NAMES } from '../../shared/marketplaces.js';
 import { WORKFLOW_PRESETS } from '../../shared/presets.js';
 import { priceOfPreset } from '../../shared/pricing.js';
 import type { AppDeps } from '../app.js';
@@ -19,7 +18,7 @@ import * as accounts from '../services/accounts.js';
 import * as connections from '../services/connections.js';
 import * as credits from '../services/credits.js';
 import * as jobs from '../services/jobs.js';
-import { applyJob } from '../services/listing.js';
+import { applyJob, listingHistory, revertJob } from '../services/listing.js';
 import { requestLocale } from './errors.js';
 import { parse } from './validate.js';
 
@@ -42,11 +41,7 @@ interface RouteDef {
 const seller = (ctx: Context) => ctx.state.seller as Seller;
 const IdParam = z.object({ id: z.uuid() });
 const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) });
-const CallbackQuery = z.object({
-  state: z.string().min(1).max(200),
-  code: z.string().min(1).max(500),
-  shop_id: z.string().regex(/^\d{1,20}$/),
-});
+const ProviderParam = z.object({ provider: api.ApiProvider });
 
 function idempotencyKey(ctx: Context): string {
   const key = ctx.get('idempotency-key');
@@ -253,6 +248,37 @@ export const ROUTES: RouteDef[] = [
     },
   },
   {
+    method: 'post',
+    path: '/v1/jobs/:id/revert',
+    summary: 'Put back the image that "apply" replaced (only while our image is still in that slot)',
+    auth: 'seller',
+    response: api.ApplyResponse,
+    handler: async (ctx, deps) => {
+      const s = seller(ctx);
+      return {
+        job: await revertJob(listingDeps(deps), {
+          sellerId: s.id,
+          jobId: parse(IdParam, ctx.params).id,
+          locale: s.locale,
+        }),
+      };
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/listings/history',
+    summary: 'Every replacement and revert on one listing, newest first',
+    auth: 'seller',
+    query: api.ListingHistoryQuery,
+    response: api.ListingHistory,
+    handler: async (ctx, deps) => ({
+      changes: await listingHistory(deps, {
+        sellerId: seller(ctx).id,
+        ...parse(api.ListingHistoryQuery, ctx.query),
+      }),
+    }),
+  },
+  {
     method: 'get',
     path: '/v1/credits/ledger',
     summary: 'Credit ledger, newest first',
@@ -276,41 +302,38 @@ export const ROUTES: RouteDef[] = [
   },
   {
     method: 'post',
-    path: '/v1/connections/shopee/start',
-    summary: 'Begin connecting a Shopee shop: returns the seller-authorization URL',
+    path: '/v1/connections/:provider/start',
+    summary:
+      'Begin connecting a shop (provider `shopee`, or `tiktok` for TikTok Shop and Tokopedia): returns the seller-authorization URL',
     auth: 'seller',
     response: api.StartConnectionResponse,
     handler: async (ctx, deps) => ({
-      authorizeUrl: await connections.startConnection(listingDeps(deps), seller(ctx).id, 'shopee'),
+      authorizeUrl: await connections.startConnection(
+        listingDeps(deps),
+        seller(ctx).id,
+        parse(ProviderParam, ctx.params).provider,
+      ),
     }),
   },
   {
     method: 'get',
-    path: '/v1/connections/shopee/callback',
-    summary: 'Where Shopee sends the seller back (?state&code&shop_id); answers an HTML page',
+    path: '/v1/connections/:provider/callback',
+    summary:
+      'Where the marketplace sends the seller back (Shopee: ?state&code&shop_id; TikTok Shop: ?code&state); answers an HTML page',
     auth: 'none',
-    query: CallbackQuery,
     handler: async (ctx, deps) => {
       ctx.type = 'html';
-      const parsed = CallbackQuery.safeParse(ctx.query);
-      if (!parsed.success) {
-        ctx.status = 400;
-        return connectedPage(false, 'OAUTH_STATE_INVALID');
-      }
+      const provider = ProviderParam.safeParse(ctx.params);
       try {
-        await connections.completeConnection(listingDeps(deps), {
-          marketplace: 'shopee',
-          state: parsed.data.state,
-          code: parsed.data.code,
-          shopId: parsed.data.shop_id,
-        });
+        if (!provider.success) throw new AppError('NOT_FOUND');
+        await connections.completeConnection(listingDeps(deps), provider.data.provider, ctx.query);
         return connectedPage(true);
       } catch (error) {
-        const code = error instanceof AppError ? error.code : 'MARKETPLACE_UNAVAILABLE';
         if (!(error instanceof AppError))
-          deps.logger.warn({ err: error }, `${MARKETPLACE_NAMES.shopee} token exchange failed`);
-        ctx.status = error instanceof AppError ? error.status : 502;
-        return connectedPage(false, code);
+          deps.logger.warn({ err: error }, 'authorization code exchange failed');
+        const failure = error instanceof AppError ? error : new AppError('MARKETPLACE_UNAVAILABLE');
+        ctx.status = failure.status;
+        return connectedPage(false, failure.code);
       }
     },
   },
@@ -381,7 +404,7 @@ function listingDeps(deps: AppDeps) {
     cipher: deps.cipher,
     logger: deps.logger,
     publicUrl: deps.config.PUBLIC_URL,
-    shopee: deps.shopee,
+    connectors: deps.connectors,
     storage: deps.storage,
   };
 }

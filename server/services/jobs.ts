@@ -148,13 +148,14 @@ export async function findOwnJob(db: Db | Trx, sellerId: string, jobId: string):
   return job;
 }
 
-export async function latestChange(db: Db | Trx, jobId: string): Promise<ListingImageChange | undefined> {
-  return ListingImageChange.query(db).where({ jobId }).orderBy('createdAt', 'desc').first();
+/** The job's listing changes (its replacement, and its revert if any), oldest first. */
+export async function changesOf(db: Db | Trx, jobId: string): Promise<ListingImageChange[]> {
+  return ListingImageChange.query(db).where({ jobId }).orderBy('createdAt', 'asc');
 }
 
 export async function viewJob(db: Db, sellerId: string, jobId: string, locale: Locale): Promise<JobView> {
   const job = await findOwnJob(db, sellerId, jobId);
-  return presentJob(job, locale, await latestChange(db, job.id));
+  return presentJob(job, locale, await changesOf(db, job.id));
 }
 
 export async function listJobs(db: Db, sellerId: string, locale: Locale, limit: number): Promise<JobView[]> {
@@ -165,8 +166,13 @@ export async function listJobs(db: Db, sellerId: string, locale: Locale, limit: 
       jobs.map((j) => j.id),
     )
     .orderBy('createdAt', 'asc');
-  const byJob = new Map(changes.map((c) => [c.jobId, c]));
-  return jobs.map((job) => presentJob(job, locale, byJob.get(job.id)));
+  return jobs.map((job) =>
+    presentJob(
+      job,
+      locale,
+      changes.filter((c) => c.jobId === job.id),
+    ),
+  );
 }
 
 // ---- transitions used by the worker and the recovery sweeper

@@ -2,10 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ShopeeSandbox, startShopeeSandbox } from '../../sandbox/shopee/index.js';
 import { approveAuthorization } from '../../sandbox/shopee/testing.js';
+import { TokenCipher } from '../crypto/token-cipher.js';
 import { ShopConnection } from '../db/models.js';
-import { call, type Harness, startHarness } from '../testing/harness.js';
+import { ADMIN_TOKEN, call, type Harness, startHarness } from '../testing/harness.js';
 import { jobForm, productJpeg } from '../testing/images.js';
-import { accessTokenFor } from './connections.js';
+import { reencryptAllTokens, shopAuthFor } from './connections.js';
 
 let sandbox: ShopeeSandbox;
 let h: Harness;
@@ -29,6 +30,10 @@ async function connectedSeller() {
     body: { email: `l-${randomUUID()}@example.com`, password: 'password123', locale: 'en' },
   });
   const token = signup.body.token as string;
+  await call(h.baseUrl, 'POST', '/v1/admin/credits', {
+    token: ADMIN_TOKEN,
+    body: { email: signup.body.seller.email, amount: 500 },
+  });
   const start = await call(h.baseUrl, 'POST', '/v1/connections/shopee/start', { token });
   expect(start.status).toBe(200);
   const callback = await approveAuthorization(start.body.authorizeUrl);
@@ -101,9 +106,10 @@ describe('shop connection', () => {
       cipher: h.runtime.cipher,
       logger: h.runtime.logger,
       publicUrl: h.config.PUBLIC_URL,
-      shopee: h.runtime.shopee,
+      connectors: h.runtime.connectors,
     };
-    const tokens = await Promise.all(Array.from({ length: 20 }, () => accessTokenFor(deps, connection!.id)));
+    const auths = await Promise.all(Array.from({ length: 20 }, () => shopAuthFor(deps, connection!.id)));
+    const tokens = auths.map((a) => a.accessToken);
     expect(refreshes() - before).toBe(1);
     expect(new Set(tokens).size).toBe(1);
   });
@@ -169,5 +175,81 @@ describe('replace on listing', () => {
     expect(connection!.status).toBe('needs_reauth');
     const list = await call(h.baseUrl, 'GET', '/v1/connections', { token });
     expect(list.body.connections[0]).toMatchObject({ status: 'needs_reauth', shopId: '220001' });
+  });
+
+  it('reverts to the replaced image once, and refuses when the slot no longer holds our image', async () => {
+    const { token } = await connectedSeller();
+    const itemId = sandbox.shops[0]!.items[2]!.itemId;
+    const original = sandbox.getItem(itemId)!.imageIds;
+    const jobId = await finishedJob(token, itemId, 0);
+    const applied = await call(h.baseUrl, 'POST', `/v1/jobs/${jobId}/apply`, { token });
+    expect(applied.status).toBe(200);
+    expect(sandbox.getItem(itemId)!.imageIds[0]).not.toBe(original[0]);
+
+    const [first, second] = await Promise.all([
+      call(h.baseUrl, 'POST', `/v1/jobs/${jobId}/revert`, { token }),
+      call(h.baseUrl, 'POST', `/v1/jobs/${jobId}/revert`, { token }),
+    ]);
+    expect(first.status).toBe(200);
+    expect(second.body).toEqual(first.body);
+    expect(first.body.job.applied.revertedAt).not.toBeNull();
+    expect(sandbox.getItem(itemId)!.imageIds).toEqual(original);
+
+    const history = await call(
+      h.baseUrl,
+      'GET',
+      `/v1/listings/history?marketplace=shopee&productId=${itemId}`,
+      { token },
+    );
+    expect(
+      history.body.changes
+        .filter((c: { jobId: string }) => c.jobId === jobId)
+        .map((c: { kind: string }) => c.kind),
+    ).toEqual(['revert', 'replace']);
+
+    // Job B replaces slot 1, then job C replaces it again: reverting B would clobber C's image.
+    const b = await finishedJob(token, itemId, 1);
+    expect((await call(h.baseUrl, 'POST', `/v1/jobs/${b}/apply`, { token })).status).toBe(200);
+    const c = await finishedJob(token, itemId, 1);
+    expect((await call(h.baseUrl, 'POST', `/v1/jobs/${c}/apply`, { token })).status).toBe(200);
+    const current = sandbox.getItem(itemId)!.imageIds;
+    const refused = await call(h.baseUrl, 'POST', `/v1/jobs/${b}/revert`, { token });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('LISTING_CHANGED');
+    expect(sandbox.getItem(itemId)!.imageIds).toEqual(current);
+
+    const neverApplied = await finishedJob(token, itemId, 2);
+    const nothing = await call(h.baseUrl, 'POST', `/v1/jobs/${neverApplied}/revert`, { token });
+    expect(nothing.status).toBe(409);
+    expect(nothing.body.error.code).toBe('NOTHING_TO_REVERT');
+  });
+});
+
+describe('connection lifecycle', () => {
+  it('rotates the token key: every row re-encrypted with the new key, same tokens', async () => {
+    const { sellerId } = await connectedSeller();
+    const [before] = await ShopConnection.query(h.database.db).where({ sellerId });
+    const oldCipher = h.runtime.cipher;
+    const ctx = { connectionId: before!.id, marketplace: 'shopee' };
+    const accessToken = oldCipher.decrypt(before!.accessTokenCt!, before!.keyId!, ctx);
+    const rotated = new TokenCipher([{ id: 'k2', key: randomBytes(32) }, ...h.config.TOKEN_ENCRYPTION_KEYS]);
+    expect(await reencryptAllTokens(h.database.db, rotated)).toBeGreaterThanOrEqual(1);
+    const [after] = await ShopConnection.query(h.database.db).where({ sellerId });
+    expect(after!.keyId).toBe('k2');
+    expect(rotated.decrypt(after!.accessTokenCt!, 'k2', ctx)).toBe(accessToken);
+    expect(await reencryptAllTokens(h.database.db, rotated)).toBe(0);
+  });
+
+  it('disconnect deletes the connection and its tokens; another seller cannot', async () => {
+    const { token, sellerId } = await connectedSeller();
+    const other = await connectedSeller();
+    const [connection] = await ShopConnection.query(h.database.db).where({ sellerId });
+    expect(
+      (await call(h.baseUrl, 'DELETE', `/v1/connections/${connection!.id}`, { token: other.token })).status,
+    ).toBe(404);
+    expect((await call(h.baseUrl, 'DELETE', `/v1/connections/${connection!.id}`, { token })).status).toBe(
+      204,
+    );
+    expect(await h.database.db('shop_connections').where({ id: connection!.id })).toHaveLength(0);
   });
 });
