@@ -7,13 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { type ShopeeSandbox, startShopeeSandbox } from '../sandbox/shopee/index.js';
+import { type ShopeeSandbox, startSandboxes, type TikTokSandbox } from '../sandbox/index.js';
 import { type Harness, startHarness } from '../server/testing/harness.js';
 import { CHROMIUM, E2E_API_PORT, E2E_API_URL, EXTENSION_DIR } from './env.js';
 
 export interface World {
   server: Harness;
   sandbox: ShopeeSandbox;
+  tiktok: TikTokSandbox;
   browser: Browser;
   extensionId: string;
   close(): Promise<void>;
@@ -22,13 +23,29 @@ export interface World {
 export async function startWorld(): Promise<World> {
   const partnerId = 1000001;
   const partnerKey = randomBytes(32).toString('hex');
-  const sandbox = await startShopeeSandbox({ partnerId, partnerKey });
+  const tiktokApp = {
+    appKey: 'e2e-app',
+    appSecret: randomBytes(16).toString('hex'),
+    serviceId: '7000000000000001',
+  };
+  const sandboxes = await startSandboxes({
+    shopee: { partnerId, partnerKey },
+    tiktok: { ...tiktokApp, redirectUrl: `${E2E_API_URL}/v1/connections/tiktok/callback` },
+  });
+  const sandbox = sandboxes.shopee;
+  const tiktok = sandboxes.tiktok;
   const server = await startHarness(
     {
       PUBLIC_URL: E2E_API_URL,
       SHOPEE_API_BASE: sandbox.apiBaseUrl,
       SHOPEE_PARTNER_ID: String(partnerId),
       SHOPEE_PARTNER_KEY: partnerKey,
+      TIKTOK_API_BASE: tiktok.baseUrl,
+      TIKTOK_AUTH_BASE: tiktok.baseUrl,
+      TIKTOK_SERVICES_BASE: tiktok.baseUrl,
+      TIKTOK_APP_KEY: tiktokApp.appKey,
+      TIKTOK_APP_SECRET: tiktokApp.appSecret,
+      TIKTOK_SERVICE_ID: tiktokApp.serviceId,
     },
     { port: E2E_API_PORT },
   );
@@ -49,7 +66,7 @@ export async function startWorld(): Promise<World> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
-      `--host-resolver-rules=${sandbox.hostResolverRules}`,
+      `--host-resolver-rules=${sandboxes.hostResolverRules}`,
       '--ignore-certificate-errors',
     ],
   });
@@ -63,12 +80,13 @@ export async function startWorld(): Promise<World> {
   return {
     server,
     sandbox,
+    tiktok,
     browser,
     extensionId,
     async close() {
       await browser.close().catch(() => {});
       await server.close();
-      await sandbox.close();
+      await sandboxes.close();
       rmSync(profile, { recursive: true, force: true });
     },
   };

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startShopeeSandbox } from '../../sandbox/shopee/index.js';
+import { startSandboxes } from '../../sandbox/index.js';
 import { createDb, migrateLatest } from '../db/knex.js';
 import { Seller } from '../db/models.js';
 import { type Service, startEmbeddedPostgres, startLocalRedis } from '../dev/services.js';
@@ -20,23 +20,35 @@ const PG_PORT = Number(process.env.LUMIKU_PG_PORT ?? 54329);
 const REDIS_PORT = Number(process.env.LUMIKU_REDIS_PORT ?? 63790);
 const SANDBOX_API_PORT = Number(process.env.SANDBOX_SHOPEE_API_PORT ?? 8790);
 const SANDBOX_HTTPS_PORT = Number(process.env.SANDBOX_HTTPS_PORT ?? 8443);
+const SANDBOX_TIKTOK_API_PORT = Number(process.env.SANDBOX_TIKTOK_API_PORT ?? 8791);
+const SANDBOX_TIKTOK_HTTPS_PORT = Number(process.env.SANDBOX_TIKTOK_HTTPS_PORT ?? 8444);
 const DEMO_EMAIL = 'demo@lumiku.local';
 
 interface Secrets {
   tokenKeys: string;
   adminToken: string;
   sandboxPartnerKey: string;
+  sandboxTiktokSecret?: string;
   demoPassword: string;
 }
 
 /** Secrets for the local install: generated once into .data (git-ignored), never into the repo. */
 function localSecrets(): Secrets {
   const file = resolve(DATA, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+    // Older .data folders predate the TikTok sandbox.
+    if (!saved.sandboxTiktokSecret) {
+      saved.sandboxTiktokSecret = randomBytes(16).toString('hex');
+      writeFileSync(file, JSON.stringify(saved, null, 2), { mode: 0o600 });
+    }
+    return saved;
+  }
   const secrets: Secrets = {
     tokenKeys: `k1:${randomBytes(32).toString('base64')}`,
     adminToken: randomBytes(24).toString('base64url'),
     sandboxPartnerKey: randomBytes(32).toString('hex'),
+    sandboxTiktokSecret: randomBytes(16).toString('hex'),
     demoPassword: randomBytes(6).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
@@ -102,17 +114,27 @@ async function main() {
   }
   await db.destroy();
 
+  const publicUrl = `http://127.0.0.1:${API_PORT}`;
   const partnerId = Number(process.env.SHOPEE_PARTNER_ID ?? 1000001);
   const partnerKey = process.env.SHOPEE_PARTNER_KEY ?? secrets.sandboxPartnerKey;
-  const sandbox = await startShopeeSandbox({
-    apiPort: SANDBOX_API_PORT,
-    httpsPort: SANDBOX_HTTPS_PORT,
-    partnerId,
-    partnerKey,
+  const tiktokApp = {
+    appKey: process.env.TIKTOK_APP_KEY ?? 'lumiku-sandbox-app',
+    appSecret: process.env.TIKTOK_APP_SECRET ?? secrets.sandboxTiktokSecret!,
+    serviceId: process.env.TIKTOK_SERVICE_ID ?? '7000000000000001',
+  };
+  const sandboxes = await startSandboxes({
+    shopee: { apiPort: SANDBOX_API_PORT, httpsPort: SANDBOX_HTTPS_PORT, partnerId, partnerKey },
+    tiktok: {
+      apiPort: SANDBOX_TIKTOK_API_PORT,
+      httpsPort: SANDBOX_TIKTOK_HTTPS_PORT,
+      ...tiktokApp,
+      // As registered in TikTok Partner Center: sellers come back to our callback.
+      redirectUrl: `${publicUrl}/v1/connections/tiktok/callback`,
+    },
   });
-  cleanups.push(() => sandbox.close());
+  cleanups.push(() => sandboxes.close());
+  const sandbox = sandboxes.shopee;
 
-  const publicUrl = `http://127.0.0.1:${API_PORT}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
@@ -126,6 +148,12 @@ async function main() {
     SHOPEE_API_BASE: sandbox.apiBaseUrl,
     SHOPEE_PARTNER_ID: String(partnerId),
     SHOPEE_PARTNER_KEY: partnerKey,
+    TIKTOK_API_BASE: sandboxes.tiktok.baseUrl,
+    TIKTOK_AUTH_BASE: sandboxes.tiktok.baseUrl,
+    TIKTOK_SERVICES_BASE: sandboxes.tiktok.baseUrl,
+    TIKTOK_APP_KEY: tiktokApp.appKey,
+    TIKTOK_APP_SECRET: tiktokApp.appSecret,
+    TIKTOK_SERVICE_ID: tiktokApp.serviceId,
     // Lets libvips use more than one thread on small machines (toolchain.md: ~185 → ~116 ms per image).
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
   };
@@ -149,11 +177,13 @@ async function main() {
   if (built !== 0) throw new Error(`the extension build failed:\n${buildLog}`);
 
   const item = sandbox.shops[0]!.items[0]!;
+  const tiktokProduct = sandboxes.tiktok.shops[0]!.products[0]!;
   console.log(`
 Lumiku Seller Studio is running.
 
   API            ${publicUrl}  (OpenAPI: ${publicUrl}/openapi.json)
   Shopee sandbox ${sandbox.apiBaseUrl}  (seller center and CDN on https port ${sandbox.httpsPort})
+  TikTok Shop / Tokopedia sandbox ${sandboxes.tiktok.baseUrl}  (seller centers and CDN on https port ${sandboxes.tiktok.httpsPort})
   Demo seller    ${DEMO_EMAIL} / ${secrets.demoPassword}   (500 credits)
   Admin token    in ${DATA}/secrets.json  (npm run admin -- topup --email … --amount …)
 
@@ -161,12 +191,15 @@ Load the extension: ${resolve('.output/chrome-mv3')}
   Chromium/Chrome → chrome://extensions → Developer mode → "Load unpacked" → choose that folder.
 
 Open the sandbox seller center with the real hostnames mapped to the sandbox:
-  chromium --host-resolver-rules="${sandbox.hostResolverRules}" --ignore-certificate-errors \\
+  chromium --host-resolver-rules="${sandboxes.hostResolverRules}" --ignore-certificate-errors \\
     --user-data-dir=${DATA}/chromium --load-extension=${resolve('.output/chrome-mv3')} \\
     https://seller.shopee.co.id/portal/product/${item.itemId}
 
-Then: extension options → log in as the demo seller → "Connect Shopee shop" → authorize → on the product
-page click "Percantik foto" / "Enhance photo" under an image. Ctrl+C stops everything.
+  Tokopedia:   https://seller-id.tokopedia.com/product/edit/${tiktokProduct.id}
+  TikTok Shop: https://seller-id.tiktok.com/product/edit/${tiktokProduct.id}
+
+Then: extension options → log in as the demo seller → connect the Shopee and TikTok Shop / Tokopedia shops →
+authorize → on a product page click "Percantik foto" / "Enhance photo" under an image. Ctrl+C stops everything.
 `);
 }
 
