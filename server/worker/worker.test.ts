@@ -200,4 +200,46 @@ describe('worker', () => {
     expect(await ledgerKinds(sellerId)).toEqual(['grant:50', `hold:-${PRICE}`, 'capture:0']);
     await worker.close();
   });
+
+  it('survives PostgreSQL terminating its connections mid-flight: every job ends, every hold resolved once', async () => {
+    const jobs = await Promise.all(Array.from({ length: 6 }, () => newSellerWithJob()));
+    const worker = h.startWorker({ pipeline: fakePipeline(), tuning: FAST });
+    const db = h.database.db;
+    const database = (await db.raw('select current_database() as name')).rows[0].name as string;
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 60));
+      await db.raw(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = ? and pid <> pg_backend_pid()',
+        [database],
+      );
+    }
+    // Lost final writes are the reconciler's job; run it as the worker's loop would.
+    const ended = await waitFor(async () => {
+      await reconcile(db, h.runtime.queue, h.runtime.logger, { staleMs: 500, maxAttempts: 2 }).catch(
+        () => undefined,
+      );
+      const rows = await db('jobs')
+        .whereIn(
+          'id',
+          jobs.map((j) => j.jobId),
+        )
+        .catch(() => []);
+      return rows.length === jobs.length &&
+        rows.every((r) => r.status === 'succeeded' || r.status === 'failed')
+        ? rows
+        : undefined;
+    }, 30_000);
+    for (const row of ended) {
+      const entries = await ledgerKinds(row.sellerId);
+      const resolutions = entries.filter((e) => e.startsWith('capture') || e.startsWith('release'));
+      expect(resolutions, row.id).toEqual([row.status === 'succeeded' ? 'capture:0' : `release:${PRICE}`]);
+      const sum = await db('credit_ledger')
+        .where({ sellerId: row.sellerId })
+        .sum({ total: 'amount' })
+        .first();
+      const seller = await db('sellers').where({ id: row.sellerId }).first();
+      expect(Number(sum!.total)).toBe(seller.balance);
+    }
+    await worker.close();
+  });
 });
