@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import {
   AccountView,
+  ApiProvider,
   ConnectionList,
   JobView,
   Ledger,
@@ -57,10 +58,15 @@ export const MESSAGES = {
   'job.create': { request: CreateJobRequest, response: JobView },
   'job.get': { request: z.strictObject({ jobId: z.uuid() }), response: JobWithImages },
   'job.apply': { request: z.strictObject({ jobId: z.uuid(), clickId: z.uuid() }), response: JobView },
+  /** Puts back the image "job.apply" replaced. Not charging; the server makes it idempotent per job. */
+  'job.revert': { request: z.strictObject({ jobId: z.uuid() }), response: JobView },
+  /** Opens the options page (e.g. "Reconnect shop" in the seller center); content scripts cannot do it. */
+  'options.open': { request: Empty, response: z.object({ opened: z.literal(true) }) },
   'ledger.get': { request: Empty, response: Ledger },
   'connections.list': { request: Empty, response: ConnectionList },
   'connections.start': {
-    request: z.strictObject({ marketplace: Marketplace }),
+    /** The seller API to authorize: `tiktok` covers TikTok Shop and Tokopedia (shared/marketplaces.ts). */
+    request: z.strictObject({ provider: ApiProvider }),
     // Opened in a new tab by the options page, so only web URLs (never javascript: or data:).
     response: z.object({ authorizeUrl: z.url({ protocol: /^https?$/ }) }),
   },
@@ -82,6 +88,7 @@ export type MessageData<K extends MessageType> = z.output<(typeof MESSAGES)[K]['
 /**
  * The only messages a content script may send. A seller-center page is less trusted than our own pages
  * (developer.chrome.com/docs/extensions/develop/concepts/messaging): no login, logout or shop connections.
+ * Job messages are further limited to the sender's own marketplace by the background's handlers.
  */
 export const CONTENT_SCRIPT_MESSAGES = [
   'session.get',
@@ -90,6 +97,8 @@ export const CONTENT_SCRIPT_MESSAGES = [
   'job.create',
   'job.get',
   'job.apply',
+  'job.revert',
+  'options.open',
 ] as const satisfies readonly MessageType[];
 
 export function isContentScriptMessage(type: MessageType): boolean {

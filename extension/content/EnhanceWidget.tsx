@@ -1,7 +1,7 @@
 /**
  * The per-image widget inside the seller center: "Enhance photo" button → price and preset → start
- * (a real click only) → progress on the image → before/after → "Replace on listing" (a real click only).
- * Every call goes through the background; this code never sees the API token.
+ * (a real click only) → progress on the image → before/after → "Replace on listing" (a real click only)
+ * → "Revert" (a real click only). Every call goes through the background; this code never sees the API token.
  */
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type MouseEvent, useCallback, useEffect, useRef, useState } from 'react';
@@ -13,7 +13,7 @@ import type { JobWithImages } from '../../shared/messages';
 import { DEFAULT_PRESET } from '../../shared/presets';
 import { CodedError, errorText, toErrorInfo } from '../lib/errors';
 import { sendMessage } from '../lib/messaging';
-import { type Text, textFor } from '../lib/text';
+import { AUDIT_STATUS_NAMES, type Text, textFor } from '../lib/text';
 import { queryKeys, useSellerLocale, useSession } from '../ui/queries';
 import type { ListingImage } from './types';
 
@@ -58,6 +58,40 @@ function useClickKey() {
       if (!(error instanceof CodedError && RETRY_SAME_KEY_CODES.has(error.code))) key.current = undefined;
     },
   };
+}
+
+interface StateInput {
+  open: boolean;
+  sessionPending: boolean;
+  loggedIn: boolean;
+  job: JobWithImages | undefined;
+  quoteLoaded: boolean;
+  error: Error | null;
+  creating: boolean;
+  applying: boolean;
+  reverting: boolean;
+}
+
+/** A short description of what the widget shows, e.g. `open:confirm`, `closed:processing-40`. */
+function widgetState(input: StateInput): string {
+  const phase = (() => {
+    if (input.sessionPending) return 'loading';
+    if (!input.loggedIn) return 'login';
+    const job = input.job?.job;
+    if (job?.status === 'queued') return 'queued';
+    if (job?.status === 'processing') return `processing-${job.progress}`;
+    if (job?.status === 'failed') return `failed-${job.error?.code ?? 'PROCESSING_FAILED'}`;
+    if (job?.status === 'succeeded') {
+      if (job.applied?.revertedAt) return 'reverted';
+      if (job.applied) return input.reverting ? 'reverting' : 'replaced';
+      if (input.applying) return 'applying';
+      return input.job?.afterDataUrl ? 'compare' : 'preview-loading';
+    }
+    if (input.creating) return 'creating';
+    return input.quoteLoaded ? 'confirm' : 'quote-loading';
+  })();
+  const error = input.error ? `:error-${toErrorInfo(input.error).code}` : '';
+  return `${input.open ? 'open' : 'closed'}:${phase}${error}`;
 }
 
 interface Box {
@@ -164,6 +198,17 @@ export function EnhanceWidget({ image, host, env }: Props) {
     onSettled: (_applied, error) => applyKey.settle(error),
   });
 
+  const revert = useMutation({
+    mutationFn: (variables: { jobId: string }) => sendMessage('job.revert', variables),
+    onSuccess: (reverted: JobView) => {
+      queryClient.setQueryData<JobWithImages>(queryKeys.job(reverted.id), (old) =>
+        old ? { ...old, job: reverted } : old,
+      );
+      const replacedUrl = reverted.applied?.replacedImageUrl;
+      if (replacedUrl) env.showImageOnPage(reverted.slot, replacedUrl);
+    },
+  });
+
   const openPanel = useCallback(() => {
     setOpen(true);
     env.panels.dispatchEvent(new CustomEvent(PANEL_OPEN_EVENT, { detail: image.slot }));
@@ -191,6 +236,7 @@ export function EnhanceWidget({ image, host, env }: Props) {
     setJobId(undefined);
     create.reset();
     apply.reset();
+    revert.reset();
   }
 
   function onEnhanceClick() {
@@ -214,8 +260,31 @@ export function EnhanceWidget({ image, host, env }: Props) {
     apply.mutate({ jobId, clickId: applyKey.take() });
   }
 
+  function onRevert(event: MouseEvent<HTMLButtonElement>) {
+    // Changes the live listing: only the seller's own click.
+    if (!event.nativeEvent.isTrusted || !jobId) return;
+    revert.mutate({ jobId });
+  }
+
   const running =
     currentJob !== undefined && (currentJob.status === 'queued' || currentJob.status === 'processing');
+
+  const state = widgetState({
+    open,
+    sessionPending: session.isPending,
+    loggedIn,
+    job: job.data,
+    quoteLoaded: quote.data !== undefined,
+    error: revert.error ?? apply.error ?? create.error ?? job.error ?? quote.error ?? session.error,
+    creating: create.isPending,
+    applying: apply.isPending,
+    reverting: revert.isPending,
+  });
+  // Mirrored onto the host in the page's DOM: changes inside a shadow root are invisible to the page's
+  // MutationObservers, which is how puppeteer's waitForSelector('pierce/…') notices new elements.
+  useEffect(() => {
+    host.dataset.lumikuState = state;
+  }, [host, state]);
 
   return (
     <>
@@ -238,7 +307,7 @@ export function EnhanceWidget({ image, host, env }: Props) {
             </div>
           </div>
         )}
-        {currentJob?.applied && (
+        {currentJob?.applied && !currentJob.applied.revertedAt && (
           <span className="badge" data-testid="lumiku-badge">
             {t.replaced}
           </span>
@@ -282,8 +351,11 @@ export function EnhanceWidget({ image, host, env }: Props) {
               createError={create.error}
               applying={apply.isPending}
               applyError={apply.error}
+              reverting={revert.isPending}
+              revertError={revert.error}
               onStart={onStart}
               onReplace={onReplace}
+              onRevert={onRevert}
               onStartOver={startOver}
             />
           </div>,
@@ -306,8 +378,11 @@ interface PanelBodyProps {
   createError: Error | null;
   applying: boolean;
   applyError: Error | null;
+  reverting: boolean;
+  revertError: Error | null;
   onStart: (event: MouseEvent<HTMLButtonElement>) => void;
   onReplace: (event: MouseEvent<HTMLButtonElement>) => void;
+  onRevert: (event: MouseEvent<HTMLButtonElement>) => void;
   onStartOver: () => void;
 }
 
@@ -349,11 +424,18 @@ function PanelBody(props: PanelBodyProps) {
       );
     }
     // Succeeded.
+    const reverted = job.applied?.revertedAt != null;
+    const audit = job.applied?.auditStatus ? AUDIT_STATUS_NAMES[job.applied.auditStatus] : undefined;
     return (
       <>
         <p className={job.applied ? 'status ok' : 'status'} data-testid="lumiku-status">
-          {job.applied ? t.replaced : t.done}
+          {reverted ? t.reverted : job.applied ? t.replaced : t.done}
         </p>
+        {audit && job.applied && (
+          <p className="audit" data-testid="lumiku-audit" data-audit-status={job.applied.auditStatus}>
+            {audit[locale]}
+          </p>
+        )}
         {jobData.beforeDataUrl && jobData.afterDataUrl ? (
           <div className="compare">
             <figure>
@@ -380,7 +462,19 @@ function PanelBody(props: PanelBodyProps) {
             {props.applying ? t.replacing : t.replace}
           </button>
         )}
+        {job.applied && !reverted && job.applied.replacedImageId !== null && (
+          <button
+            type="button"
+            className="secondary"
+            data-testid="lumiku-revert"
+            disabled={props.reverting}
+            onClick={props.onRevert}
+          >
+            {props.reverting ? t.reverting : t.revert}
+          </button>
+        )}
         {props.applyError && <ErrorBox error={props.applyError} locale={locale} />}
+        {props.revertError && <ErrorBox error={props.revertError} locale={locale} />}
       </>
     );
   }
@@ -425,6 +519,22 @@ function ErrorBox({ error, locale }: { error: unknown; locale: Locale }) {
     <div className="error" role="alert" data-testid="lumiku-error" data-code={info.code}>
       {errorText(info, locale)}
       {info.code === 'UNAUTHENTICATED' && <p className="hint">{textFor(locale).loginHint}</p>}
+      {RECONNECT_CODES.has(info.code) && (
+        <button type="button" className="secondary" data-testid="lumiku-reconnect" onClick={openOptions}>
+          {info.code === 'CONNECTION_REQUIRED' ? textFor(locale).connectShop : textFor(locale).reconnectShop}
+        </button>
+      )}
     </div>
   );
+}
+
+/** Errors the seller fixes by (re)connecting the shop on the options page. */
+const RECONNECT_CODES = new Set(['CONNECTION_REQUIRED', 'CONNECTION_NEEDS_REAUTH']);
+
+function openOptions(event: MouseEvent<HTMLButtonElement>) {
+  // A page script can click into an open shadow root; only the seller opens tabs.
+  if (!event.nativeEvent.isTrusted) return;
+  // A content script cannot open the options page itself; if the extension was reloaded there is nothing
+  // to open until the page is reloaded, which the other errors on this panel already say.
+  sendMessage('options.open', {}).catch(() => undefined);
 }

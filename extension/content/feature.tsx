@@ -1,6 +1,7 @@
 /**
  * The "Enhance photo" feature for any marketplace: watches a client-rendered seller-center page, keeps one
- * shadow-root widget per listing-image slot, and removes widgets whose slot node the page dropped.
+ * shadow-root widget per listing-image slot, removes widgets whose slot node the page dropped, and follows
+ * client-side navigation to another product (product-switch.ts) without leaving a button behind.
  * Everything it starts (observer, timers, listeners, React roots, queries) ends with WXT's `ctx`.
  */
 import { QueryClientProvider } from '@tanstack/react-query';
@@ -9,6 +10,7 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { createQueryClient } from '../ui/query-client';
 import { EnhanceWidget, type WidgetEnv } from './EnhanceWidget';
+import { ProductSwitchGuard } from './product-switch';
 import { type MountedSlot, planMounts } from './reconcile';
 import { OVERLAY_HOST_CSS, PANEL_HOST_CSS, WIDGET_CSS } from './styles';
 import type { ListingImage, MarketplaceAdapter } from './types';
@@ -43,7 +45,10 @@ export async function runEnhanceFeature(
   ctx.onInvalidated(() => queryClient.clear());
   const panels = new EventTarget();
   const widgets = new Map<number, MountedWidget>();
+  const productSwitch = new ProductSwitchGuard();
   let productId: string | undefined;
+  /** The listing images of the last scan, for the product in `productId`. */
+  let shown: ListingImage[] = [];
   let scanning = false;
   let scanAgain = false;
   let debounce: number | undefined;
@@ -54,6 +59,20 @@ export async function runEnhanceFeature(
   }
   // Registered before the panel host exists, so React unmounts the portals before WXT empties their host.
   ctx.onInvalidated(removeAll);
+
+  /**
+   * Follows the URL to another product (or to no product): nothing on screen belongs to the new one, so
+   * every widget, open panel and job view goes at once; the new product's widgets come with the next scan.
+   */
+  function followLocation(url: URL) {
+    const page = adapter.detectProductPage(url);
+    if (page?.productId === productId) return;
+    removeAll();
+    queryClient.removeQueries({ queryKey: ['job'] });
+    productSwitch.productChanged(shown, Date.now());
+    shown = [];
+    productId = page?.productId;
+  }
 
   function showImageOnPage(slot: number, imageUrl: string) {
     const url = webUrl(imageUrl);
@@ -91,6 +110,8 @@ export async function runEnhanceFeature(
       isolateEvents: ISOLATED_EVENTS,
       onMount: (container, _shadow, host) => {
         host.dataset.lumikuSlot = String(current.slot);
+        // Which product the button acts for, visible to tests and to anyone debugging the page.
+        host.dataset.lumikuProduct = env.productId;
         // Re-mounting after the page dropped our host keeps the same React root, so a running job survives.
         appElement ??= document.createElement('div');
         container.append(appElement);
@@ -113,14 +134,17 @@ export async function runEnhanceFeature(
   }
 
   async function scanOnce() {
+    // Also catches a URL change that no wxt:locationchange reported (yet).
+    followLocation(new URL(location.href));
     const page = adapter.detectProductPage(new URL(location.href));
-    if (page?.productId !== productId) {
-      // Another product (or none) after client-side navigation: nothing on screen belongs to it.
-      removeAll();
-      queryClient.removeQueries({ queryKey: ['job'] });
-      productId = page?.productId;
-    }
     if (!page) return;
+    const admission = productSwitch.admit(adapter.findListingImages(document, location.href), Date.now());
+    if (admission.hold) {
+      // The page still shows the previous product's images: look again once it had time to render.
+      ctx.setTimeout(scheduleScan, admission.retryInMs);
+      return;
+    }
+    shown = admission.images;
     // The page may have replaced <body>'s children wholesale.
     if (!panelUi.shadowHost.isConnected) panelUi.mount();
     const env: WidgetEnv = {
@@ -130,7 +154,7 @@ export async function runEnhanceFeature(
       panels,
       panelContainer: panelUi.uiContainer,
     };
-    const plan = planMounts([...widgets.values()], adapter.findListingImages(document, location.href));
+    const plan = planMounts([...widgets.values()], admission.images);
     for (const widget of plan.remove) {
       widget.ui.remove();
       widgets.delete(widget.slot);
@@ -140,8 +164,14 @@ export async function runEnhanceFeature(
       mounted.render(image);
     }
     for (const image of plan.add) {
-      if (ctx.isInvalid) return;
-      widgets.set(image.slot, await mountWidget(image, env));
+      if (ctx.isInvalid || productId !== page.productId) return;
+      const widget = await mountWidget(image, env);
+      // The seller moved to another product while this one was mounting: it belongs to nobody now.
+      if (ctx.isInvalid || productId !== page.productId) {
+        widget.ui.remove();
+        return;
+      }
+      widgets.set(image.slot, widget);
     }
   }
 
@@ -184,7 +214,11 @@ export async function runEnhanceFeature(
     attributeFilter: ['src'],
   });
   ctx.onInvalidated(() => observer.disconnect());
-  ctx.addEventListener(window, 'wxt:locationchange', () => scheduleScan());
+  // SPA navigation (history.pushState): drop the old product's widgets right away, then scan for the new one.
+  ctx.addEventListener(window, 'wxt:locationchange', (event) => {
+    followLocation(event.newUrl);
+    scheduleScan();
+  });
   void scan();
 }
 

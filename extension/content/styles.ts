@@ -37,6 +37,11 @@ button:disabled { cursor: default; opacity: 0.6; }
 .strong { font-weight: 600; }
 .primary { display: block; width: 100%; margin-top: 12px; padding: 8px 12px; background: var(--lumiku); color: #fff; font-weight: 600; }
 .primary:hover:not(:disabled) { background: var(--lumiku-dark); }
+.secondary { display: block; width: 100%; margin-top: 8px; padding: 7px 12px; background: #fff; color: var(--lumiku); border-color: var(--lumiku); font-weight: 600; }
+.secondary:hover:not(:disabled) { background: var(--lumiku-soft); }
+.error .secondary { color: var(--danger); border-color: var(--danger); }
+.audit { display: inline-block; margin: 0 0 8px; padding: 2px 8px; border-radius: 999px; background: #fff7ed; color: #c2410c; font-size: 12px; font-weight: 600; }
+.audit[data-audit-status="APPROVED"] { background: #ecfdf5; color: #047857; }
 .status { margin: 8px 0; font-weight: 600; }
 .status.ok { color: #047857; }
 .error { margin-top: 10px; padding: 8px 10px; border-radius: 8px; background: #fef2f2; color: var(--danger); }

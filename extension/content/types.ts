@@ -1,11 +1,12 @@
 /**
  * What the shared content-script feature needs from a marketplace folder (extension/marketplaces/<name>/).
- * Adding Tokopedia or TikTok Shop = a new folder implementing this, plus a `<name>.content.tsx` entrypoint.
+ * Adding a marketplace = a new folder implementing this (detection, selectors as data, slot mapping through
+ * listing-images.ts), plus a `<name>.content.tsx` entrypoint.
  */
 import type { Marketplace } from '../../shared/marketplaces';
 
 export interface ProductPage {
-  /** The marketplace's product id (Shopee item_id). */
+  /** The marketplace's product id (Shopee item_id, TikTok Shop product id). */
   productId: string;
 }
 
@@ -19,7 +20,7 @@ export interface ListingImage {
   placement: 'first' | 'before';
   /** Full-size CDN URL of the image (what the background downloads). */
   imageUrl: string;
-  /** The marketplace's image id, from the URL. */
+  /** The marketplace's image id, from the URL (Shopee image_id, TikTok Shop image uri). */
   sourceImageId: string;
 }
 

@@ -10,6 +10,7 @@ export default defineBackground(() => {
     apiUrl: normalizeApiUrl(import.meta.env.WXT_API_URL),
     fetch: (input, init) => fetch(input, init),
     languages: navigator.languages,
+    openOptionsPage: () => browser.runtime.openOptionsPage(),
   });
 
   // Registered synchronously at start-up so a message that wakes the worker is not missed.

@@ -13,6 +13,7 @@ import {
   Quote,
 } from '../../shared/api';
 import type { Locale } from '../../shared/errors';
+import type { Marketplace } from '../../shared/marketplaces';
 import { MESSAGES, type MessageData, type MessageRequest, type MessageType } from '../../shared/messages';
 import type { ApiClient, FetchFn } from './api-client';
 import { imageDataUrl } from './data-url';
@@ -27,6 +28,8 @@ export interface HandlerContext {
   /** Used for marketplace CDN downloads (the API client has its own). */
   fetch: FetchFn;
   locale: Locale;
+  /** `runtime.openOptionsPage`, injected so tests need no browser. */
+  openOptionsPage: () => Promise<void>;
 }
 
 export type Handler<K extends MessageType> = (
@@ -51,6 +54,23 @@ async function withToken<T>(ctx: HandlerContext, call: (token: string) => Promis
 }
 
 const jobPath = (jobId: string): string => `/v1/jobs/${encodeURIComponent(jobId)}`;
+
+/**
+ * A seller-center page acts only on its own marketplace: a Tokopedia tab cannot start, read, apply or
+ * revert a Shopee (or TikTok Shop) job, even one of the same seller.
+ */
+function assertSenderMayUse(ctx: HandlerContext, marketplace: Marketplace): void {
+  if (ctx.sender.kind === 'content-script' && ctx.sender.marketplace !== marketplace) {
+    throw apiError('FORBIDDEN', ctx.locale);
+  }
+}
+
+/** For a content script, the job's marketplace must be the page's (one extra GET; pages only). */
+async function assertSenderOwnsJob(ctx: HandlerContext, token: string, jobId: string): Promise<void> {
+  if (ctx.sender.kind !== 'content-script') return;
+  const job = await ctx.api.request({ method: 'GET', path: jobPath(jobId), token, schema: JobView });
+  assertSenderMayUse(ctx, job.marketplace);
+}
 
 export const handlers: HandlerMap = {
   'session.get': async () => toSessionView(await readSession()),
@@ -117,10 +137,7 @@ export const handlers: HandlerMap = {
     ),
 
   'job.create': async (request, ctx) => {
-    // A Shopee page may only start Shopee jobs.
-    if (ctx.sender.kind === 'content-script' && ctx.sender.marketplace !== request.marketplace) {
-      throw apiError('FORBIDDEN', ctx.locale);
-    }
+    assertSenderMayUse(ctx, request.marketplace);
     return withToken(ctx, async (token) => {
       const image = await downloadListingImage(ctx.fetch, request.marketplace, request.imageUrl, ctx.locale);
       // CreateJobBody fields as text, then the file; imageUrl is omitted because we upload the bytes.
@@ -146,6 +163,7 @@ export const handlers: HandlerMap = {
   'job.get': async ({ jobId }, ctx) =>
     withToken(ctx, async (token) => {
       const job = await ctx.api.request({ method: 'GET', path: jobPath(jobId), token, schema: JobView });
+      assertSenderMayUse(ctx, job.marketplace);
       if (job.status !== 'succeeded') return { job, beforeDataUrl: null, afterDataUrl: null };
       const [before, after] = await Promise.all([
         ctx.api.requestBytes(`${jobPath(jobId)}/original`, token, MAX_PREVIEW_BYTES),
@@ -159,16 +177,36 @@ export const handlers: HandlerMap = {
     }),
 
   'job.apply': async ({ jobId, clickId }, ctx) => {
-    const response = await withToken(ctx, (token) =>
-      ctx.api.request({
+    const response = await withToken(ctx, async (token) => {
+      await assertSenderOwnsJob(ctx, token, jobId);
+      return ctx.api.request({
         method: 'POST',
         path: `${jobPath(jobId)}/apply`,
         token,
         idempotencyKey: clickId,
         schema: ApplyResponse,
-      }),
-    );
+      });
+    });
     return response.job;
+  },
+
+  'job.revert': async ({ jobId }, ctx) => {
+    const response = await withToken(ctx, async (token) => {
+      await assertSenderOwnsJob(ctx, token, jobId);
+      // No Idempotency-Key: revert charges nothing and the server records at most one revert per job.
+      return ctx.api.request({
+        method: 'POST',
+        path: `${jobPath(jobId)}/revert`,
+        token,
+        schema: ApplyResponse,
+      });
+    });
+    return response.job;
+  },
+
+  'options.open': async (_body, ctx) => {
+    await ctx.openOptionsPage();
+    return { opened: true } as const;
   },
 
   'ledger.get': async (_body, ctx) =>
@@ -181,11 +219,11 @@ export const handlers: HandlerMap = {
       ctx.api.request({ method: 'GET', path: '/v1/connections', token, schema: ConnectionList }),
     ),
 
-  'connections.start': async ({ marketplace }, ctx) =>
+  'connections.start': async ({ provider }, ctx) =>
     withToken(ctx, (token) =>
       ctx.api.request({
         method: 'POST',
-        path: `/v1/connections/${encodeURIComponent(marketplace)}/start`,
+        path: `/v1/connections/${encodeURIComponent(provider)}/start`,
         token,
         // Stricter than the API schema: only an http(s) page may be opened in a tab.
         schema: MESSAGES['connections.start'].response,

@@ -3,7 +3,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { MessageResult } from '../../shared/messages';
 import type { FetchFn } from './api-client';
 import { createMessageRouter } from './message-router';
-import type { MessageSenderInfo } from './sender';
+import { classifySender, type MessageSenderInfo } from './sender';
 import { readSession, saveSession } from './session-store';
 import { authResponse, JOB_ID, jobView, jsonResponse, QUOTE } from './test-fixtures';
 
@@ -31,6 +31,7 @@ const validJobCreate = {
 };
 
 let fetch: ReturnType<typeof vi.fn<FetchFn>>;
+let openOptionsPage: ReturnType<typeof vi.fn<() => Promise<void>>>;
 let route: ReturnType<typeof createMessageRouter>;
 
 beforeEach(async () => {
@@ -38,12 +39,14 @@ beforeEach(async () => {
   fetch = vi.fn<FetchFn>(async () =>
     jsonResponse(500, { error: { code: 'INTERNAL', message: 'unexpected call' } }),
   );
+  openOptionsPage = vi.fn(async () => undefined);
   route = createMessageRouter({
     runtimeId: RUNTIME_ID,
     extensionOrigin: EXTENSION_ORIGIN,
     apiUrl: API,
     fetch,
     languages: ['en-US'],
+    openOptionsPage,
   });
   await saveSession(authResponse({ seller: { ...authResponse().seller, locale: 'en' } }));
 });
@@ -86,7 +89,8 @@ describe('message guard', () => {
     ['settings.update', { locale: 'en' }],
     ['ledger.get', {}],
     ['connections.list', {}],
-    ['connections.start', { marketplace: 'shopee' }],
+    ['connections.start', { provider: 'shopee' }],
+    ['connections.start', { provider: 'tiktok' }],
     ['connections.delete', { connectionId: JOB_ID }],
   ])('refuses the privileged message %s from a content script', async (type, payload) => {
     const before = await readSession();
@@ -253,5 +257,227 @@ describe('handlers behind the guard', () => {
       ok: false,
       error: { code: 'NETWORK', message: expect.stringMatching(/^Cannot reach Lumiku server/) },
     });
+  });
+});
+
+describe('Tokopedia and TikTok Shop seller centers', () => {
+  const tokopediaTab: MessageSenderInfo = {
+    id: RUNTIME_ID,
+    origin: 'https://seller-id.tokopedia.com',
+    url: 'https://seller-id.tokopedia.com/product/edit/1729384756123456789',
+  };
+  const tiktokGlobalTab: MessageSenderInfo = {
+    id: RUNTIME_ID,
+    origin: 'https://seller.tiktokglobalshop.com',
+    url: 'https://seller.tiktokglobalshop.com/product/edit/1729384756123456789',
+  };
+  const TIKTOK_IMAGE =
+    'https://p16-oec-sg.ibyteimg.com/tos-alisg-i-aphluv4xwc-sg/abc123~tplv-aphluv4xwc-origin-jpeg.jpeg';
+  const tiktokJobCreate = {
+    marketplace: 'tiktok',
+    productId: '1729384756123456789',
+    slot: 0,
+    imageUrl: TIKTOK_IMAGE,
+    sourceImageId: 'tos-alisg-i-aphluv4xwc-sg/abc123',
+    presetId: 'tiktok-white-studio',
+    clickId: CLICK_ID,
+  };
+  const applied = {
+    imageId: 'tos-alisg-i-aphluv4xwc-sg/new1',
+    imageUrl:
+      'https://p16-oec-sg.ibyteimg.com/tos-alisg-i-aphluv4xwc-sg/new1~tplv-aphluv4xwc-origin-jpeg.jpeg',
+    replacedImageId: 'tos-alisg-i-aphluv4xwc-sg/abc123',
+    replacedImageUrl: TIKTOK_IMAGE,
+    appliedAt: '2025-01-02T03:05:00.000Z',
+    revertedAt: '2025-01-02T03:06:00.000Z',
+    auditStatus: 'AUDITING',
+  };
+
+  it.each([
+    ['https://seller-id.tokopedia.com', 'tokopedia'],
+    ['https://seller-id.tiktok.com', 'tiktok'],
+    ['https://seller.tiktokglobalshop.com', 'tiktok'],
+  ])('places a content script on %s as %s', (origin, marketplace) => {
+    expect(
+      classifySender(
+        { id: RUNTIME_ID, origin, url: `${origin}/product/edit/1` },
+        RUNTIME_ID,
+        EXTENSION_ORIGIN,
+      ),
+    ).toEqual({ kind: 'content-script', marketplace });
+  });
+
+  it.each<[string, MessageSenderInfo]>([
+    [
+      'a Tokopedia look-alike host',
+      { id: RUNTIME_ID, url: 'https://seller-id.tokopedia.com.evil.example/product/edit/1' },
+    ],
+    [
+      'a plain-http TikTok seller center',
+      { id: RUNTIME_ID, url: 'http://seller-id.tiktok.com/product/edit/1' },
+    ],
+    [
+      'a Tokopedia origin with a TikTok Shop url',
+      {
+        id: RUNTIME_ID,
+        origin: 'https://seller-id.tokopedia.com',
+        url: 'https://seller-id.tiktok.com/product/edit/1',
+      },
+    ],
+  ])('refuses %s', (_name, sender) => {
+    expect(classifySender(sender, RUNTIME_ID, EXTENSION_ORIGIN)).toBeUndefined();
+  });
+
+  it.each(['shopee', 'tiktok'])(
+    'refuses a Tokopedia page starting a %s job, and calls nothing',
+    async (marketplace) => {
+      const payload = { ...tiktokJobCreate, marketplace, presetId: `${marketplace}-white-studio` };
+      const result = await route({ type: 'job.create', payload }, tokopediaTab);
+      expect(errorCode(result)).toBe('FORBIDDEN');
+      expect(fetch).not.toHaveBeenCalled();
+    },
+  );
+
+  it('refuses a Tokopedia job whose image is not on the TikTok Shop CDN', async () => {
+    const payload = {
+      ...tiktokJobCreate,
+      marketplace: 'tokopedia',
+      presetId: 'tokopedia-white-studio',
+      imageUrl: IMAGE_URL,
+    };
+    const result = await route({ type: 'job.create', payload }, tokopediaTab);
+    expect(errorCode(result)).toBe('IMAGE_URL_NOT_ALLOWED');
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('lets the global TikTok Shop seller center start a TikTok Shop job from the TikTok CDN', async () => {
+    const created = jobView({
+      marketplace: 'tiktok',
+      productId: '1729384756123456789',
+      slot: 0,
+      presetId: 'tiktok-white-studio',
+    });
+    fetch
+      .mockResolvedValueOnce(
+        new Response(new Uint8Array([0xff, 0xd8, 0xff]), { headers: { 'content-type': 'image/jpeg' } }),
+      )
+      .mockResolvedValueOnce(jsonResponse(202, created));
+    const result = await route({ type: 'job.create', payload: tiktokJobCreate }, tiktokGlobalTab);
+    expect(result).toEqual({ ok: true, data: created });
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([TIKTOK_IMAGE, `${API}/v1/jobs`]);
+  });
+
+  it('reverts a job of the page’s own marketplace: checks the job, then POSTs revert without a charge key', async () => {
+    const job = jobView({
+      marketplace: 'tokopedia',
+      status: 'succeeded',
+      progress: 100,
+      presetId: 'tokopedia-white-studio',
+    });
+    const reverted = { ...job, applied };
+    fetch
+      .mockResolvedValueOnce(jsonResponse(200, job))
+      .mockResolvedValueOnce(jsonResponse(200, { job: reverted }));
+    const result = await route({ type: 'job.revert', payload: { jobId: JOB_ID } }, tokopediaTab);
+    expect(result).toEqual({ ok: true, data: reverted });
+    const [[getUrl, getInit], [postUrl, postInit]] = fetch.mock.calls as [
+      [string, RequestInit],
+      [string, RequestInit],
+    ];
+    expect([getInit.method, getUrl]).toEqual(['GET', `${API}/v1/jobs/${JOB_ID}`]);
+    expect([postInit.method, postUrl]).toEqual(['POST', `${API}/v1/jobs/${JOB_ID}/revert`]);
+    expect(postInit.headers).not.toHaveProperty('Idempotency-Key');
+  });
+
+  it.each<[string, unknown]>([
+    ['job.revert', { jobId: JOB_ID }],
+    ['job.apply', { jobId: JOB_ID, clickId: CLICK_ID }],
+    ['job.get', { jobId: JOB_ID }],
+  ])(
+    'refuses %s from a Tokopedia page for a Shopee job after reading it, and changes nothing',
+    async (type, payload) => {
+      fetch.mockResolvedValueOnce(jsonResponse(200, jobView({ status: 'succeeded', progress: 100 })));
+      const result = await route({ type, payload }, tokopediaTab);
+      expect(errorCode(result)).toBe('FORBIDDEN');
+      expect(fetch).toHaveBeenCalledTimes(1);
+      expect(fetch.mock.calls[0]?.[1]?.method).toBe('GET');
+    },
+  );
+
+  it('reverts from the options page without the marketplace check', async () => {
+    const reverted = { ...jobView({ status: 'succeeded', progress: 100 }), applied };
+    fetch.mockResolvedValueOnce(jsonResponse(200, { job: reverted }));
+    const result = await route({ type: 'job.revert', payload: { jobId: JOB_ID } }, optionsPage);
+    expect(result).toEqual({ ok: true, data: reverted });
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([`${API}/v1/jobs/${JOB_ID}/revert`]);
+  });
+
+  it('passes NOTHING_TO_REVERT through', async () => {
+    fetch.mockResolvedValueOnce(
+      jsonResponse(409, { error: { code: 'NOTHING_TO_REVERT', message: 'There is no replaced photo.' } }),
+    );
+    const result = await route({ type: 'job.revert', payload: { jobId: JOB_ID } }, optionsPage);
+    expect(errorCode(result)).toBe('NOTHING_TO_REVERT');
+  });
+
+  it.each([
+    ['a seller-center page', tokopediaTab],
+    ['the popup', { id: RUNTIME_ID, url: `${EXTENSION_ORIGIN}/popup.html` }],
+  ])('opens the options page for %s without calling the API', async (_name, sender) => {
+    const result = await route({ type: 'options.open', payload: {} }, sender);
+    expect(result).toEqual({ ok: true, data: { opened: true } });
+    expect(openOptionsPage).toHaveBeenCalledTimes(1);
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('starts a TikTok Shop connection (which also covers Tokopedia) from the options page', async () => {
+    fetch.mockResolvedValueOnce(
+      jsonResponse(200, {
+        authorizeUrl: 'https://services.tiktokshop.com/open/authorize?service_id=1&state=s',
+      }),
+    );
+    const result = await route({ type: 'connections.start', payload: { provider: 'tiktok' } }, optionsPage);
+    expect(result.ok).toBe(true);
+    expect(fetch.mock.calls[0]?.[0]).toBe(`${API}/v1/connections/tiktok/start`);
+    expect(fetch.mock.calls[0]?.[1]?.method).toBe('POST');
+  });
+
+  it('refuses an authorize URL that is not a web page', async () => {
+    fetch.mockResolvedValueOnce(jsonResponse(200, { authorizeUrl: 'javascript:alert(1)' }));
+    const result = await route({ type: 'connections.start', payload: { provider: 'tiktok' } }, optionsPage);
+    expect(errorCode(result)).toBe('BAD_RESPONSE');
+  });
+
+  it.each<[string, unknown, MessageSenderInfo]>([
+    [
+      'connections.start for a marketplace instead of a provider',
+      { type: 'connections.start', payload: { provider: 'tokopedia' } },
+      optionsPage,
+    ],
+    [
+      'connections.start with the old field',
+      { type: 'connections.start', payload: { marketplace: 'shopee' } },
+      optionsPage,
+    ],
+    [
+      'job.revert with an extra field',
+      { type: 'job.revert', payload: { jobId: JOB_ID, slot: 1 } },
+      tokopediaTab,
+    ],
+    [
+      'job.revert with a job id that is not a UUID',
+      { type: 'job.revert', payload: { jobId: '1' } },
+      tokopediaTab,
+    ],
+    [
+      'options.open with a URL',
+      { type: 'options.open', payload: { url: 'https://evil.example' } },
+      tokopediaTab,
+    ],
+  ])('refuses %s with VALIDATION_FAILED and does nothing', async (_name, message, sender) => {
+    const result = await route(message, sender);
+    expect(errorCode(result)).toBe('VALIDATION_FAILED');
+    expect(fetch).not.toHaveBeenCalled();
+    expect(openOptionsPage).not.toHaveBeenCalled();
   });
 });

@@ -28,6 +28,8 @@ export interface MessageRouterOptions {
   handlers?: HandlerMap;
   /** Browser languages, used for error text when no seller is logged in. */
   languages?: readonly string[];
+  /** `browser.runtime.openOptionsPage` (for "options.open"). */
+  openOptionsPage: () => Promise<void>;
 }
 
 export function createMessageRouter(options: MessageRouterOptions) {
@@ -48,6 +50,7 @@ export function createMessageRouter(options: MessageRouterOptions) {
         sender: trusted,
         locale,
         fetch: options.fetch,
+        openOptionsPage: options.openOptionsPage,
         api: createApiClient({ baseUrl: options.apiUrl, fetch: options.fetch, locale }),
       };
       return { ok: true, data: await dispatch(handlers, type, payload, ctx) };

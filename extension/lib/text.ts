@@ -32,7 +32,12 @@ export const TEXT = {
   replace: { en: 'Replace on listing', id: 'Ganti di produk' },
   replacing: { en: 'Replacing…', id: 'Mengganti…' },
   replaced: { en: 'Replaced', id: 'Berhasil diganti' },
+  revert: { en: 'Revert', id: 'Kembalikan' },
+  reverting: { en: 'Reverting…', id: 'Mengembalikan…' },
+  reverted: { en: 'Original photo restored', id: 'Foto asli dikembalikan' },
   tryAgain: { en: 'Try again', id: 'Coba lagi' },
+  reconnectShop: { en: 'Reconnect shop', id: 'Hubungkan ulang toko' },
+  connectShop: { en: 'Connect shop', id: 'Hubungkan toko' },
 
   // ---- popup
   creditBalance: { en: 'Credit balance', id: 'Saldo kredit' },
@@ -40,9 +45,14 @@ export const TEXT = {
   monthUsage: { en: 'Used this month', id: 'Terpakai bulan ini' },
   recentJobs: { en: 'Recent photos', id: 'Foto terbaru' },
   noJobs: {
-    en: 'No photos yet. Open a product in Shopee Seller Centre and click "Enhance photo".',
-    id: 'Belum ada foto. Buka produk di Shopee Seller Centre lalu klik "Percantik foto".',
+    en: 'No photos yet. Open a product in your Shopee, Tokopedia or TikTok Shop seller center and click "Enhance photo".',
+    id: 'Belum ada foto. Buka produk di seller center Shopee, Tokopedia, atau TikTok Shop lalu klik "Percantik foto".',
   },
+  reauthWarning: {
+    en: 'A shop connection needs reconnecting.',
+    id: 'Koneksi toko perlu dihubungkan ulang.',
+  },
+  reconnect: { en: 'Reconnect', id: 'Hubungkan ulang' },
   loggedOut: {
     en: 'Log in to see your credits and photos.',
     id: 'Masuk untuk melihat kredit dan foto Anda.',
@@ -67,9 +77,10 @@ export const TEXT = {
   language: { en: 'Language', id: 'Bahasa' },
   shops: { en: 'Connected shops', id: 'Toko terhubung' },
   connectShopee: { en: 'Connect Shopee shop', id: 'Hubungkan toko Shopee' },
+  connectTiktok: { en: 'Connect TikTok Shop / Tokopedia', id: 'Hubungkan TikTok Shop / Tokopedia' },
   connectHint: {
-    en: 'Shopee opens in a new tab. Authorize Lumiku there; the shop appears here when you come back.',
-    id: 'Shopee terbuka di tab baru. Izinkan Lumiku di sana; toko akan muncul di sini saat Anda kembali.',
+    en: 'The marketplace opens in a new tab. Authorize Lumiku there; the shop appears here when you come back. One TikTok Shop authorization covers your Tokopedia listings too.',
+    id: 'Marketplace terbuka di tab baru. Izinkan Lumiku di sana; toko akan muncul di sini saat Anda kembali. Satu otorisasi TikTok Shop juga mencakup produk Tokopedia Anda.',
   },
   noShops: { en: 'No shop connected yet.', id: 'Belum ada toko yang terhubung.' },
   disconnect: { en: 'Disconnect', id: 'Putuskan' },
@@ -99,8 +110,14 @@ export const JOB_STATUS_NAMES = {
 
 export const CONNECTION_STATUS_NAMES = {
   active: { en: 'Connected', id: 'Terhubung' },
-  needs_reauth: { en: 'Reconnect needed', id: 'Perlu dihubungkan ulang' },
+  needs_reauth: { en: 'Needs reconnecting', id: 'Perlu dihubungkan ulang' },
 } as const satisfies Record<string, Record<Locale, string>>;
+
+/** The marketplace's review state after an edit (TikTok Shop / Tokopedia); other values are not shown. */
+export const AUDIT_STATUS_NAMES: Partial<Record<string, Record<Locale, string>>> = {
+  AUDITING: { en: 'Under review', id: 'Menunggu peninjauan' },
+  APPROVED: { en: 'Approved', id: 'Disetujui' },
+};
 
 export const LEDGER_KIND_NAMES = {
   grant: { en: 'Monthly credits', id: 'Kredit bulanan' },

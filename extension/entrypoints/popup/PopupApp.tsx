@@ -1,8 +1,10 @@
+import { useQuery } from '@tanstack/react-query';
 import { browser } from 'wxt/browser';
+import { sendMessage } from '../../lib/messaging';
 import { JOB_STATUS_NAMES, TIER_NAMES, textFor } from '../../lib/text';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { formatDateTime } from '../../ui/format';
-import { useAccount, useSellerLocale, useSession } from '../../ui/queries';
+import { queryKeys, useAccount, useSellerLocale, useSession } from '../../ui/queries';
 import { useDocumentLocale } from '../../ui/useDocumentLocale';
 
 function openOptions() {
@@ -17,6 +19,12 @@ export function PopupApp() {
   const session = useSession();
   const loggedIn = session.data?.loggedIn === true;
   const account = useAccount(loggedIn);
+  const connections = useQuery({
+    queryKey: queryKeys.connections,
+    queryFn: () => sendMessage('connections.list', {}),
+    enabled: loggedIn,
+  });
+  const needsReauth = connections.data?.connections.some((c) => c.status === 'needs_reauth') === true;
 
   return (
     <main className="popup">
@@ -39,6 +47,15 @@ export function PopupApp() {
             {t.openSettings}
           </button>
         </section>
+      )}
+
+      {loggedIn && needsReauth && (
+        <p className="warning" role="alert" data-testid="popup-reauth">
+          <span>{t.reauthWarning}</span>
+          <button type="button" onClick={openOptions} data-testid="popup-reconnect">
+            {t.reconnect}
+          </button>
+        </p>
       )}
 
       {loggedIn && account.isPending && <p className="muted">{t.loading}</p>}
