@@ -2,48 +2,37 @@
  * The Shopee Open Platform v2 API of the sandbox: the real paths, signing, envelopes and error codes
  * (../../../shared/reference/marketplaces.md, "Shopee Open Platform v2"), plus the seller authorization page.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { bodyParser } from '@koa/bodyparser';
-import multer from '@koa/multer';
+import { createHmac, randomBytes } from 'node:crypto';
+import type multer from '@koa/multer';
 import { Router } from '@koa/router';
-import Koa from 'koa';
-import type { Logger } from 'pino';
+import type Koa from 'koa';
 import sharp from 'sharp';
+import type { LoggedRequest, Refusal, SandboxApiWiring, SandboxFault } from '../common/api.js';
+import { createSandboxApiApp, safeEqual, uploadParser } from '../common/api.js';
+import { sniffImage } from '../common/images.js';
 import { authorizationPage } from './pages.js';
 import { type ImageContentType, imageUrl, SandboxApiError, type ShopeeSandboxState } from './state.js';
 
-export interface RequestLogEntry {
-  method: string;
-  path: string;
+export interface RequestLogEntry extends LoggedRequest {
   /** Shopee's error code of the answer; '' = success; `http_<status>` for an injected bare HTTP error. */
   error: string;
-  status: number;
 }
 
 /** A failure to inject into the next matching API calls (timeouts, 429, 5xx, lost responses). */
-export interface ShopeeSandboxFault {
+export interface ShopeeSandboxFault extends SandboxFault {
   /** The API path to affect, e.g. `/api/v2/product/update_item`. */
   path: string;
-  /** How many matching requests get the fault. @defaultValue 1 */
-  times?: number;
   /** Envelope error code to answer with, e.g. `error_rate_limit`; omit for a bare HTTP error without envelope. */
   error?: string;
   message?: string;
   /** @defaultValue 429 for `error_rate_limit`, otherwise 500 */
   httpStatus?: number;
-  /** Wait this long before answering (to exercise client timeouts). @defaultValue 0 */
-  delayMs?: number;
-  /** Run the real handler first (its state changes stick), then answer with the fault: a lost response. */
-  afterHandling?: boolean;
 }
 
-export interface ShopeeApiAppOptions {
+export interface ShopeeApiAppOptions extends SandboxApiWiring<RequestLogEntry, ShopeeSandboxFault> {
   state: ShopeeSandboxState;
   partnerId: number;
   partnerKey: string;
-  requestLog: RequestLogEntry[];
-  faults: ShopeeSandboxFault[];
-  logger?: Logger;
 }
 
 /** `timestamp` must be within 5 minutes (marketplaces.md, "Signing"); the auth link also expires after 5 min. */
@@ -57,12 +46,15 @@ export const AUTH_PARTNER_PATH = '/api/v2/shop/auth_partner';
 
 const requestId = (): string => randomBytes(16).toString('hex');
 
-function sniffImage(bytes: Buffer): ImageContentType | undefined {
-  if (bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (bytes.length > 8 && png.every((b, i) => bytes[i] === b)) return 'image/png';
-  return undefined;
-}
+/** upload_image takes JPG and PNG only (marketplaces.md, "Upload an image"). */
+const UPLOAD_TYPES: readonly ImageContentType[] = ['image/jpeg', 'image/png'];
+
+/** Shopee's envelope error codes for requests refused before any route ran. */
+const REFUSALS: Record<Refusal, () => SandboxApiError> = {
+  file_too_large: () => new SandboxApiError('error_param', 'Image size should be less than 10MB.', 413),
+  bad_multipart: () => new SandboxApiError('error_param', 'Invalid multipart body.'),
+  bad_body: () => new SandboxApiError('error_param', 'Invalid request body.'),
+};
 
 function newImageId(): string {
   // Same shape as real ids (e.g. `id-11134207-7r98o-…`): region prefix, lowercase base36.
@@ -86,12 +78,6 @@ function integerParam(ctx: Koa.Context, name: string): number {
     throw new SandboxApiError('error_param', `Invalid ${name}.`);
   }
   return Number(raw);
-}
-
-function safeEqualHex(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 function bodyObject(ctx: Koa.Context): Record<string, unknown> {
@@ -160,7 +146,7 @@ export function createShopeeApiApp(options: ShopeeApiAppOptions): Koa {
       shopId = integerParam(ctx, 'shop_id');
       base += `${accessToken}${shopId}`;
     }
-    if (!safeEqualHex(given, sign(base))) throw new SandboxApiError('error_sign', 'Wrong sign.', 403);
+    if (!safeEqual(given, sign(base))) throw new SandboxApiError('error_sign', 'Wrong sign.', 403);
     const nowS = Math.floor(state.now() / 1000);
     if (timestamp < nowS - TIMESTAMP_WINDOW_S)
       throw new SandboxApiError('error_param', 'Timestamp is expired.');
@@ -194,10 +180,7 @@ export function createShopeeApiApp(options: ShopeeApiAppOptions): Koa {
     ctx.body = { request_id: requestId(), error: '', message: '', ...fields };
   };
 
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, parts: 6 },
-  });
+  const upload = uploadParser(MAX_UPLOAD_BYTES);
 
   const router = new Router();
 
@@ -273,7 +256,7 @@ export function createShopeeApiApp(options: ShopeeApiAppOptions): Koa {
       const fields = bodyObject(ctx);
       const scene = fields.scene === undefined || fields.scene === '' ? 'normal' : fields.scene;
       if (scene !== 'normal' && scene !== 'desc') throw new SandboxApiError('error_param', 'Invalid scene.');
-      const contentType = sniffImage(file.buffer);
+      const contentType = sniffImage(file.buffer, UPLOAD_TYPES);
       if (!contentType)
         throw new SandboxApiError('error_param', 'Only JPG, JPEG and PNG images are supported.');
       let bytes = file.buffer;
@@ -354,87 +337,37 @@ export function createShopeeApiApp(options: ShopeeApiAppOptions): Koa {
     });
   });
 
-  const app = new Koa();
-
-  // Outermost: every /api/v2 call is logged, and every failure leaves in Shopee's envelope.
-  app.use(async (ctx, next) => {
-    try {
-      await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        throw new SandboxApiError('error_not_found', 'Invalid API path.', 404);
-      }
-    } catch (err) {
-      const apiError =
-        err instanceof SandboxApiError
-          ? err
-          : multerLimit(err) === 'LIMIT_FILE_SIZE'
-            ? new SandboxApiError('error_param', 'Image size should be less than 10MB.', 413)
-            : multerLimit(err)
-              ? new SandboxApiError('error_param', 'Invalid multipart body.')
-              : isBodyParseError(err)
-                ? new SandboxApiError('error_param', 'Invalid request body.')
-                : undefined;
-      if (!apiError) logger?.error({ err, path: ctx.path }, 'shopee sandbox: unexpected error');
-      const e = apiError ?? new SandboxApiError('error_inner', 'Inner error, please try later.', 500);
-      ctx.status = e.httpStatus;
-      ctx.body = { request_id: requestId(), error: e.error, message: e.message };
-    }
-    const error =
-      ctx.body && typeof ctx.body === 'object' && 'error' in ctx.body && typeof ctx.body.error === 'string'
-        ? ctx.body.error
-        : ctx.status >= 400
-          ? `http_${ctx.status}`
-          : '';
-    requestLog.push({ method: ctx.method, path: ctx.path, error, status: ctx.status });
-    // The query string carries access tokens and signs: only method, path and outcome are logged.
-    logger?.debug({ method: ctx.method, path: ctx.path, status: ctx.status, error }, 'shopee sandbox api');
+  return createSandboxApiApp({
+    name: 'shopee sandbox',
+    router,
+    requestLog,
+    faults,
+    logger,
+    isApiError: (err) => err instanceof SandboxApiError,
+    notFound: () => new SandboxApiError('error_not_found', 'Invalid API path.', 404),
+    refused: (refusal) => REFUSALS[refusal](),
+    internal: () => new SandboxApiError('error_inner', 'Inner error, please try later.', 500),
+    errorBody: (e) => ({ request_id: requestId(), error: e.error, message: e.message }),
+    outcome: (ctx) => ({
+      error:
+        ctx.body && typeof ctx.body === 'object' && 'error' in ctx.body && typeof ctx.body.error === 'string'
+          ? ctx.body.error
+          : ctx.status >= 400
+            ? `http_${ctx.status}`
+            : '',
+    }),
+    faultAnswer: (fault) => {
+      const status = fault.httpStatus ?? (fault.error === 'error_rate_limit' ? 429 : 500);
+      return fault.error === undefined
+        ? { status }
+        : {
+            status,
+            envelope: {
+              request_id: requestId(),
+              error: fault.error,
+              message: fault.message ?? 'Injected fault.',
+            },
+          };
+    },
   });
-
-  // Injected faults, for timeout/429/5xx/lost-response tests.
-  app.use(async (ctx, next) => {
-    const index = faults.findIndex((f) => f.path === ctx.path && (f.times ?? 1) > 0);
-    const fault = faults[index];
-    if (!fault) return next();
-    fault.times = (fault.times ?? 1) - 1;
-    if (fault.times <= 0) faults.splice(index, 1);
-    if (fault.afterHandling) {
-      try {
-        await next();
-      } catch {
-        // The real outcome is discarded: the client only ever sees the fault.
-      }
-    }
-    if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs).unref());
-    const status = fault.httpStatus ?? (fault.error === 'error_rate_limit' ? 429 : 500);
-    ctx.status = status;
-    ctx.body =
-      fault.error === undefined
-        ? `<html><body>${status} Bad Gateway</body></html>`
-        : { request_id: requestId(), error: fault.error, message: fault.message ?? 'Injected fault.' };
-    if (fault.error === undefined) ctx.type = 'html';
-  });
-
-  app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '1mb', formLimit: '64kb' }));
-  app.use(router.routes());
-  return app;
-}
-
-/** multer's limit errors carry a `LIMIT_*` code. */
-function multerLimit(err: unknown): string | undefined {
-  return err instanceof Error &&
-    'code' in err &&
-    typeof err.code === 'string' &&
-    err.code.startsWith('LIMIT_')
-    ? err.code
-    : undefined;
-}
-
-function isBodyParseError(err: unknown): boolean {
-  return (
-    err instanceof Error &&
-    'status' in err &&
-    typeof err.status === 'number' &&
-    err.status >= 400 &&
-    err.status < 500
-  );
 }

@@ -3,25 +3,17 @@
  * seller center and the image CDN (one https server, by Host). The product reaches it through its
  * production ShopeeClient with only the base URL changed (SPEC.md §5).
  */
-import { once } from 'node:events';
-import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { makeSandboxCertificate } from '../common/hosts.js';
+import { makeSandboxProductPhoto, type ProductShape, seededRandom } from '../common/photos.js';
+import { type SandboxListenOptions, startSandboxServers } from '../common/servers.js';
 import { createShopeeApiApp, type RequestLogEntry, type ShopeeSandboxFault } from './api.js';
-import { makeSandboxProductPhoto, type ProductShape, seededRandom } from './photos.js';
 import { ShopeeSandboxState } from './state.js';
-import { CDN_HOST, createShopeeWebApp, makeSandboxCertificate, SELLER_CENTER_HOST } from './web.js';
+import { CDN_HOST, createShopeeWebApp, SELLER_CENTER_HOST, WEB_HOSTS } from './web.js';
 
 export type { RequestLogEntry, ShopeeSandboxFault } from './api.js';
 
-export interface ShopeeSandboxOptions {
-  /** Port of the Open Platform API; 0 = random. @defaultValue 0 */
-  apiPort?: number;
-  /** Port of the HTTPS seller-center + CDN server; 0 = random. @defaultValue 0 */
-  httpsPort?: number;
-  /** @defaultValue '127.0.0.1' */
-  host?: string;
+export interface ShopeeSandboxOptions extends SandboxListenOptions {
   partnerId: number;
   partnerKey: string;
   /** @defaultValue 14400 (4 h, marketplaces.md "Refresh") */
@@ -67,24 +59,7 @@ const SEED_ITEMS: Array<{ itemId: number; name: string; shape: ProductShape; ima
   { itemId: 25118000103, name: 'Botol Minum Stainless 750ml Motif Kawung', shape: 'bottle', images: 5 },
 ];
 
-async function listen(server: http.Server | https.Server, port: number, host: string): Promise<number> {
-  server.listen(port, host);
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
-
-async function closeServer(server: http.Server | https.Server): Promise<void> {
-  if (!server.listening) return;
-  const closed = new Promise<void>((resolve, reject) =>
-    server.close((err) => (err ? reject(err) : resolve())),
-  );
-  // Keep-alive sockets (browsers, fetch) would otherwise hold close() open.
-  server.closeAllConnections();
-  await closed;
-}
-
 export async function startShopeeSandbox(options: ShopeeSandboxOptions): Promise<ShopeeSandbox> {
-  const host = options.host ?? '127.0.0.1';
   const seed = options.seed ?? 1;
   const state = new ShopeeSandboxState({
     now: options.now ?? Date.now,
@@ -102,7 +77,7 @@ export async function startShopeeSandbox(options: ShopeeSandboxOptions): Promise
   }));
 
   const [tls, photos] = await Promise.all([
-    makeSandboxCertificate(),
+    makeSandboxCertificate(WEB_HOSTS),
     Promise.all(
       plan.flatMap((item, i) =>
         item.imageIds.map((id, j) =>
@@ -137,29 +112,14 @@ export async function startShopeeSandbox(options: ShopeeSandboxOptions): Promise
     logger: options.logger,
   });
   const webApp = createShopeeWebApp(state);
-  const apiServer = http.createServer(apiApp.callback());
-  const webServer = https.createServer({ key: tls.key, cert: tls.cert }, webApp.callback());
-
-  let apiPort: number;
-  let httpsPort: number;
-  try {
-    apiPort = await listen(apiServer, options.apiPort ?? 0, host);
-    httpsPort = await listen(webServer, options.httpsPort ?? 0, host);
-  } catch (err) {
-    await Promise.allSettled([closeServer(apiServer), closeServer(webServer)]);
-    throw err;
-  }
-
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-  const mappedHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : urlHost;
-  let closing: Promise<void> | undefined;
+  const servers = await startSandboxServers({ api: apiApp, web: webApp, tls }, options);
 
   return {
-    apiBaseUrl: `http://${mappedHost}:${apiPort}`,
-    httpsPort,
+    apiBaseUrl: servers.apiBaseUrl,
+    httpsPort: servers.httpsPort,
     sellerCenterOrigin: `https://${SELLER_CENTER_HOST}`,
     cdnOrigin: `https://${CDN_HOST}`,
-    hostResolverRules: `MAP ${SELLER_CENTER_HOST} ${mappedHost}:${httpsPort}, MAP ${CDN_HOST} ${mappedHost}:${httpsPort}`,
+    hostResolverRules: servers.hostResolverRules(WEB_HOSTS),
     // A getter so names changed through update_item show up.
     get shops() {
       return [...state.shops.values()].map((shop) => ({
@@ -187,9 +147,6 @@ export async function startShopeeSandbox(options: ShopeeSandboxOptions): Promise
     injectFault(fault) {
       faults.push({ ...fault });
     },
-    close() {
-      closing ??= Promise.all([closeServer(apiServer), closeServer(webServer)]).then(() => undefined);
-      return closing;
-    },
+    close: servers.close,
   };
 }

@@ -2,11 +2,8 @@
  * HTML of the sandbox: Shopee's partner authorization page and the seller-center pages. Every value from
  * state goes through escapeHtml; the product page renders its data client-side with DOM APIs only.
  */
+import { escapeHtml, htmlPage } from '../common/html.js';
 import type { SandboxItem, SandboxShop } from './state.js';
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const BASE_STYLE = `
   body { font-family: Roboto, "Helvetica Neue", Arial, sans-serif; margin: 0; background: #f6f6f6; color: #333; }
@@ -31,18 +28,13 @@ export function authorizationPage(input: {
         `${escapeHtml(shop.name)} <small>(shop_id ${shop.shopId})</small></label>`,
     )
     .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Shopee Open Platform — Authorize partner / Otorisasi partner (sandbox)</title>
-<style>${BASE_STYLE}
+  return htmlPage({
+    lang: 'en',
+    title: 'Shopee Open Platform — Authorize partner / Otorisasi partner (sandbox)',
+    style: `${BASE_STYLE}
   .shop { display: block; padding: 12px; border: 1px solid #e5e5e5; border-radius: 4px; margin: 8px 0; }
-</style>
-</head>
-<body>
-<header><span class="logo">Shopee Open Platform</span><span>Sandbox</span></header>
+`,
+    body: `<header><span class="logo">Shopee Open Platform</span><span>Sandbox</span></header>
 <main>
   <h1>Authorize partner app <br><small lang="id">Otorisasi aplikasi partner</small></h1>
   <p>Partner app <strong>${input.partnerId}</strong> asks to manage products and upload media for the shop you choose.</p>
@@ -56,19 +48,15 @@ export function authorizationPage(input: {
     <button id="authorize" type="submit">Authorize / Otorisasi</button>
   </form>
   <p class="note">This link expires 5 minutes after it was created. / Tautan ini kedaluwarsa 5 menit setelah dibuat.</p>
-</main>
-</body>
-</html>`;
+</main>`,
+  });
 }
 
 function sellerChrome(title: string, body: string, script = ''): string {
-  return `<!doctype html>
-<html lang="id">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} | Shopee Seller Centre</title>
-<style>${BASE_STYLE}
+  return htmlPage({
+    lang: 'id',
+    title: `${title} | Shopee Seller Centre`,
+    style: `${BASE_STYLE}
   nav a { margin-right: 12px; text-decoration: none; }
   .breadcrumb { color: #757575; font-size: 13px; margin-bottom: 16px; }
   .shopee-image-manager { display: flex; flex-wrap: wrap; gap: 12px; min-height: 120px; }
@@ -81,19 +69,16 @@ function sellerChrome(title: string, body: string, script = ''): string {
   table { width: 100%; border-collapse: collapse; }
   td, th { text-align: left; padding: 8px; border-bottom: 1px solid #eee; }
   td img { width: 56px; height: 56px; object-fit: cover; }
-</style>
-</head>
-<body>
-<header><span class="logo">Shopee Seller Centre</span>
+`,
+    body: `<header><span class="logo">Shopee Seller Centre</span>
   <nav><a href="/portal/product/list/all">Produk Saya</a><a href="/portal/product/new">Tambah Produk Baru</a></nav>
   <span class="shop-name">Toko Anda</span>
 </header>
 <main>
 ${body}
 </main>
-${script}
-</body>
-</html>`;
+${script}`,
+  });
 }
 
 export function sellerProductListPage(items: SandboxItem[], imageUrl: (id: string) => string): string {

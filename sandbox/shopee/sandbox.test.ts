@@ -3,10 +3,9 @@
  * through the product's client, so a signing bug in one cannot hide the same bug in the other.
  */
 import { createHmac } from 'node:crypto';
-import https from 'node:https';
-import type { TLSSocket } from 'node:tls';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type HttpsAnswer, httpsGet as httpsGetFrom } from '../common/testing.js';
 import { parseItemIdList } from './api.js';
 import { type ShopeeSandbox, startShopeeSandbox } from './index.js';
 import { approveAuthorization } from './testing.js';
@@ -109,43 +108,8 @@ function uploadForm(bytes: Buffer, type: string, filename: string, scene?: strin
   return form;
 }
 
-function httpsGet(
-  hostname: string,
-  path: string,
-): Promise<{
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-  altNames: string;
-}> {
-  return new Promise((resolve, reject) => {
-    const req = https.get(
-      {
-        host: '127.0.0.1',
-        port: sandbox.httpsPort,
-        path,
-        servername: hostname,
-        headers: { host: hostname },
-        rejectUnauthorized: false,
-        agent: false,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        const altNames = (res.socket as TLSSocket).getPeerCertificate().subjectaltname ?? '';
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks),
-            altNames,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-  });
-}
+const httpsGet = (hostname: string, path: string): Promise<HttpsAnswer> =>
+  httpsGetFrom(sandbox.httpsPort, hostname, path);
 
 const firstItem = (): { itemId: number; name: string } => sandbox.shops[0]!.items[0]!;
 

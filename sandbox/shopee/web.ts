@@ -1,46 +1,17 @@
 /**
  * The HTTPS side of the sandbox: one server answering for the seller center and the image CDN, chosen by
- * the Host header, so Chromium can reach both real hostnames through --host-resolver-rules and content
- * scripts run with their real `matches`.
+ * the Host header (see ../common/hosts.ts).
  */
 import { Router } from '@koa/router';
 import Koa from 'koa';
-import { generate } from 'selfsigned';
+import { hostPattern } from '../common/hosts.js';
 import { sellerNotFoundPage, sellerProductListPage, sellerProductPage } from './pages.js';
 import { imageUrl, type ShopeeSandboxState } from './state.js';
 
 export const SELLER_CENTER_HOST = 'seller.shopee.co.id';
 export const CDN_HOST = 'down-id.img.susercontent.com';
-
-/** A certificate for both hostnames (plus 127.0.0.1), made at start: nothing secret is committed. */
-export async function makeSandboxCertificate(): Promise<{ key: string; cert: string }> {
-  const notBeforeDate = new Date(Date.now() - 24 * 3600_000); // tolerate a slightly wrong clock
-  const notAfterDate = new Date(Date.now() + 30 * 24 * 3600_000);
-  const pems = await generate([{ name: 'commonName', value: SELLER_CENTER_HOST }], {
-    keyType: 'ec', // P-256: generated in milliseconds, unlike a 2048-bit RSA key
-    algorithm: 'sha256',
-    notBeforeDate,
-    notAfterDate,
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: SELLER_CENTER_HOST },
-          { type: 2, value: CDN_HOST },
-          { type: 7, ip: '127.0.0.1' },
-        ],
-      },
-    ],
-  });
-  return { key: pems.private, cert: pems.cert };
-}
-
-/** Host header match, with or without a port (tests connect to 127.0.0.1:<port> with an explicit Host). */
-const hostPattern = (hostname: string): RegExp =>
-  new RegExp(`^${hostname.replaceAll('.', '\\.')}(:\\d+)?$`, 'i');
+/** Every hostname the https server answers for; the first names its certificate. */
+export const WEB_HOSTS: readonly string[] = [SELLER_CENTER_HOST, CDN_HOST];
 
 function sellerCenterRouter(state: ShopeeSandboxState): Router {
   const router = new Router({ host: hostPattern(SELLER_CENTER_HOST) });

@@ -6,13 +6,14 @@
  * Signing is implemented here on its own (node:crypto), not imported from the server's client, so a signing
  * bug in one cannot hide the same bug in the other.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { bodyParser } from '@koa/bodyparser';
-import multer from '@koa/multer';
+import { createHmac, randomBytes } from 'node:crypto';
+import type multer from '@koa/multer';
 import { Router } from '@koa/router';
-import Koa from 'koa';
-import type { Logger } from 'pino';
+import type Koa from 'koa';
 import sharp from 'sharp';
+import type { LoggedRequest, Refusal, SandboxApiWiring, SandboxFault } from '../common/api.js';
+import { createSandboxApiApp, safeEqual, uploadParser } from '../common/api.js';
+import { sniffImage } from '../common/images.js';
 import { authorizationPage } from './pages.js';
 import {
   IMAGE_URI_PREFIX,
@@ -30,20 +31,15 @@ import {
   thumbUrl,
 } from './state.js';
 
-export interface RequestLogEntry {
-  method: string;
-  path: string;
+export interface RequestLogEntry extends LoggedRequest {
   /** TikTok's `code` of the answer: 0 = success, and also 0 for an answer without envelope (see `status`). */
   code: number;
-  status: number;
 }
 
 /** A failure to inject into the next matching API calls (timeouts, 429, 5xx, lost responses). */
-export interface TikTokSandboxFault {
+export interface TikTokSandboxFault extends SandboxFault {
   /** The path to affect: exact, e.g. `/authorization/202309/shops`, or a pattern for paths with ids. */
   path: string | RegExp;
-  /** How many matching requests get the fault. @defaultValue 1 */
-  times?: number;
   /** Envelope code to answer with, e.g. 36009002; omit for a bare HTTP error without envelope. */
   code?: number;
   message?: string;
@@ -51,22 +47,15 @@ export interface TikTokSandboxFault {
   httpStatus?: number;
   /** Sent as the `Retry-After` header (delta-seconds). */
   retryAfterSeconds?: number;
-  /** Wait this long before answering (to exercise client timeouts). @defaultValue 0 */
-  delayMs?: number;
-  /** Run the real handler first (its state changes stick), then answer with the fault: a lost response. */
-  afterHandling?: boolean;
 }
 
-export interface TikTokApiAppOptions {
+export interface TikTokApiAppOptions extends SandboxApiWiring<RequestLogEntry, TikTokSandboxFault> {
   state: TikTokSandboxState;
   appKey: string;
   appSecret: string;
   serviceId: string;
   /** Partner Center's fixed redirect URL (changeable by tests). */
   redirectUrl: () => string;
-  requestLog: RequestLogEntry[];
-  faults: TikTokSandboxFault[];
-  logger?: Logger;
 }
 
 /** `timestamp` must be within 5 minutes (marketplaces.md, "Signing"). */
@@ -99,19 +88,15 @@ function requestId(): string {
   return `${stamp}${randomBytes(10).toString('hex').toUpperCase()}`;
 }
 
-export function sniffImage(bytes: Buffer): ImageContentType | undefined {
-  if (bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (bytes.length > 8 && png.every((b, i) => bytes[i] === b)) return 'image/png';
-  if (
-    bytes.length > 12 &&
-    bytes.subarray(0, 4).toString('latin1') === 'RIFF' &&
-    bytes.subarray(8, 12).toString('latin1') === 'WEBP'
-  ) {
-    return 'image/webp';
-  }
-  return undefined;
-}
+/** Main images may be JPG, PNG or WEBP (marketplaces.md, "Upload an image"). */
+export const UPLOAD_TYPES: readonly ImageContentType[] = ['image/jpeg', 'image/png', 'image/webp'];
+
+/** TikTok's codes for requests refused before any route ran. */
+const REFUSALS: Record<Refusal, () => SandboxApiError> = {
+  file_too_large: () => new SandboxApiError(12038005, 'The file size exceeds the maximum allowed size.', 200),
+  bad_multipart: () => new SandboxApiError(36009004, 'invalid param error: multipart body'),
+  bad_body: () => new SandboxApiError(36009004, 'invalid param error: request body'),
+};
 
 /** The query as one value per key; a repeated key is refused (the signed string would be ambiguous). */
 function singleQuery(ctx: Koa.Context): Record<string, string> {
@@ -121,12 +106,6 @@ function singleQuery(ctx: Koa.Context): Record<string, string> {
     if (value !== undefined) query[key] = value;
   }
   return query;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 function bodyObject(ctx: Koa.Context): Record<string, unknown> {
@@ -270,10 +249,7 @@ export function createTikTokApiApp(options: TikTokApiAppOptions): Koa {
     update_time: Math.floor(product.updateTime / 1000),
   });
 
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, parts: 6 },
-  });
+  const upload = uploadParser(MAX_UPLOAD_BYTES);
 
   const router = new Router();
 
@@ -363,7 +339,7 @@ export function createTikTokApiApp(options: TikTokApiAppOptions): Koa {
       if (typeof useCase !== 'string' || !USE_CASES.has(useCase)) {
         throw new SandboxApiError(36009004, 'invalid param error: use_case');
       }
-      const contentType = sniffImage(file.buffer);
+      const contentType = sniffImage(file.buffer, UPLOAD_TYPES);
       if (!contentType) {
         throw new SandboxApiError(
           12038004,
@@ -456,94 +432,38 @@ export function createTikTokApiApp(options: TikTokApiAppOptions): Koa {
     ok(ctx, { product_id: product.id, skus: [], audit: { status: product.audit?.status ?? 'AUDITING' } });
   });
 
-  const app = new Koa();
-
-  // Outermost: every call is logged, and every failure leaves in TikTok's envelope.
-  app.use(async (ctx, next) => {
-    try {
-      await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        throw new SandboxApiError(36009009, MESSAGES.invalidPath, 404);
-      }
-    } catch (err) {
-      const apiError =
-        err instanceof SandboxApiError
-          ? err
-          : multerLimit(err) === 'LIMIT_FILE_SIZE'
-            ? new SandboxApiError(12038005, 'The file size exceeds the maximum allowed size.', 200)
-            : multerLimit(err)
-              ? new SandboxApiError(36009004, 'invalid param error: multipart body')
-              : isBodyParseError(err)
-                ? new SandboxApiError(36009004, 'invalid param error: request body')
-                : undefined;
-      if (!apiError) logger?.error({ err, path: ctx.path }, 'tiktok sandbox: unexpected error');
-      const e = apiError ?? new SandboxApiError(36009003, MESSAGES.internal, 500);
-      ctx.status = e.httpStatus;
-      ctx.body = { code: e.code, message: e.message, request_id: requestId(), data: null };
-    }
-    const code =
-      ctx.body && typeof ctx.body === 'object' && 'code' in ctx.body && typeof ctx.body.code === 'number'
-        ? ctx.body.code
-        : 0;
-    requestLog.push({ method: ctx.method, path: ctx.path, code, status: ctx.status });
-    // Queries carry app_secret, codes and refresh tokens: only method, path and outcome are logged.
-    logger?.debug({ method: ctx.method, path: ctx.path, status: ctx.status, code }, 'tiktok sandbox api');
+  return createSandboxApiApp({
+    name: 'tiktok sandbox',
+    router,
+    requestLog,
+    faults,
+    logger,
+    isApiError: (err) => err instanceof SandboxApiError,
+    notFound: () => new SandboxApiError(36009009, MESSAGES.invalidPath, 404),
+    refused: (refusal) => REFUSALS[refusal](),
+    internal: () => new SandboxApiError(36009003, MESSAGES.internal, 500),
+    errorBody: (e) => ({ code: e.code, message: e.message, request_id: requestId(), data: null }),
+    outcome: (ctx) => ({
+      code:
+        ctx.body && typeof ctx.body === 'object' && 'code' in ctx.body && typeof ctx.body.code === 'number'
+          ? ctx.body.code
+          : 0,
+    }),
+    faultAnswer: (fault) => ({
+      status: fault.httpStatus ?? (fault.code === 36009002 ? 429 : 500),
+      headers:
+        fault.retryAfterSeconds === undefined
+          ? undefined
+          : { 'retry-after': String(fault.retryAfterSeconds) },
+      envelope:
+        fault.code === undefined
+          ? undefined
+          : {
+              code: fault.code,
+              message: fault.message ?? (fault.code === 36009002 ? MESSAGES.rateLimited : 'Injected fault.'),
+              request_id: requestId(),
+              data: null,
+            },
+    }),
   });
-
-  // Injected faults, for timeout/429/5xx/lost-response tests.
-  app.use(async (ctx, next) => {
-    const matches = (f: TikTokSandboxFault): boolean =>
-      (typeof f.path === 'string' ? f.path === ctx.path : f.path.test(ctx.path)) && (f.times ?? 1) > 0;
-    const index = faults.findIndex(matches);
-    const fault = faults[index];
-    if (!fault) return next();
-    fault.times = (fault.times ?? 1) - 1;
-    if (fault.times <= 0) faults.splice(index, 1);
-    if (fault.afterHandling) {
-      try {
-        await next();
-      } catch {
-        // The real outcome is discarded: the client only ever sees the fault.
-      }
-    }
-    if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs).unref());
-    const status = fault.httpStatus ?? (fault.code === 36009002 ? 429 : 500);
-    ctx.status = status;
-    if (fault.retryAfterSeconds !== undefined) ctx.set('retry-after', String(fault.retryAfterSeconds));
-    if (fault.code === undefined) {
-      ctx.type = 'html';
-      ctx.body = `<html><body>${status} Bad Gateway</body></html>`;
-    } else {
-      ctx.body = {
-        code: fault.code,
-        message: fault.message ?? (fault.code === 36009002 ? MESSAGES.rateLimited : 'Injected fault.'),
-        request_id: requestId(),
-        data: null,
-      };
-    }
-  });
-
-  app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '1mb', formLimit: '64kb' }));
-  app.use(router.routes());
-  return app;
-}
-
-/** multer's limit errors carry a `LIMIT_*` code. */
-function multerLimit(err: unknown): string | undefined {
-  return err instanceof Error &&
-    'code' in err &&
-    typeof err.code === 'string' &&
-    err.code.startsWith('LIMIT_')
-    ? err.code
-    : undefined;
-}
-
-function isBodyParseError(err: unknown): boolean {
-  return (
-    err instanceof Error &&
-    'status' in err &&
-    typeof err.status === 'number' &&
-    err.status >= 400 &&
-    err.status < 500
-  );
 }

@@ -4,12 +4,10 @@
  * plus the image CDN (one https server, by Host). The product reaches it through its production TikTokClient
  * with only the base URLs changed.
  */
-import { once } from 'node:events';
-import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { makeSandboxProductPhoto, type ProductShape, seededRandom } from '../shopee/photos.js';
+import { makeSandboxCertificate } from '../common/hosts.js';
+import { makeSandboxProductPhoto, type ProductShape, seededRandom } from '../common/photos.js';
+import { type SandboxListenOptions, startSandboxServers } from '../common/servers.js';
 import { createTikTokApiApp, type RequestLogEntry, type TikTokSandboxFault } from './api.js';
 import {
   ALL_SCOPES,
@@ -18,17 +16,12 @@ import {
   type ListingPlatform,
   TikTokSandboxState,
 } from './state.js';
-import { createTikTokWebApp, makeSandboxCertificate, SELLER_CENTER_HOSTS, WEB_HOSTS } from './web.js';
+import { createTikTokWebApp, SELLER_CENTER_HOSTS, WEB_HOSTS } from './web.js';
 
 export type { RequestLogEntry, TikTokSandboxFault } from './api.js';
 
-export interface TikTokSandboxOptions {
-  /** Port of the API / token / authorization-page server; 0 = random. @defaultValue 0 */
-  apiPort?: number;
-  /** Port of the HTTPS seller-center + CDN server; 0 = random. @defaultValue 0 */
-  httpsPort?: number;
-  /** @defaultValue '127.0.0.1' */
-  host?: string;
+/** `apiPort`'s server also answers the token endpoints. */
+export interface TikTokSandboxOptions extends SandboxListenOptions {
   appKey: string;
   appSecret: string;
   serviceId: string;
@@ -147,28 +140,11 @@ const SEED_PRODUCTS: Array<{
   },
 ];
 
-async function listen(server: http.Server | https.Server, port: number, host: string): Promise<number> {
-  server.listen(port, host);
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
-
-async function closeServer(server: http.Server | https.Server): Promise<void> {
-  if (!server.listening) return;
-  const closed = new Promise<void>((resolve, reject) =>
-    server.close((err) => (err ? reject(err) : resolve())),
-  );
-  // Keep-alive sockets (browsers, fetch) would otherwise hold close() open.
-  server.closeAllConnections();
-  await closed;
-}
-
 export async function startTikTokSandbox(options: TikTokSandboxOptions): Promise<TikTokSandbox> {
   for (const key of ['appKey', 'appSecret', 'serviceId', 'redirectUrl'] as const) {
     if (!options[key]) throw new TypeError(`TikTok sandbox: ${key} is empty`);
   }
   let redirectUrl = new URL(options.redirectUrl).toString();
-  const host = options.host ?? '127.0.0.1';
   const seed = options.seed ?? 1;
   const now = options.now ?? Date.now;
   const state = new TikTokSandboxState({
@@ -201,7 +177,7 @@ export async function startTikTokSandbox(options: TikTokSandboxOptions): Promise
   }));
 
   const [tls, photos] = await Promise.all([
-    makeSandboxCertificate(),
+    makeSandboxCertificate(WEB_HOSTS),
     Promise.all(
       plan.flatMap((product, i) =>
         product.uris.map((uri, j) =>
@@ -250,27 +226,12 @@ export async function startTikTokSandbox(options: TikTokSandboxOptions): Promise
     logger: options.logger,
   });
   const webApp = createTikTokWebApp(state);
-  const apiServer = http.createServer(apiApp.callback());
-  const webServer = https.createServer({ key: tls.key, cert: tls.cert }, webApp.callback());
-
-  let apiPort: number;
-  let httpsPort: number;
-  try {
-    apiPort = await listen(apiServer, options.apiPort ?? 0, host);
-    httpsPort = await listen(webServer, options.httpsPort ?? 0, host);
-  } catch (err) {
-    await Promise.allSettled([closeServer(apiServer), closeServer(webServer)]);
-    throw err;
-  }
-
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-  const mappedHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : urlHost;
-  let closing: Promise<void> | undefined;
+  const servers = await startSandboxServers({ api: apiApp, web: webApp, tls }, options);
 
   return {
-    baseUrl: `http://${mappedHost}:${apiPort}`,
-    httpsPort,
-    hostResolverRules: WEB_HOSTS.map((name) => `MAP ${name} ${mappedHost}:${httpsPort}`).join(', '),
+    baseUrl: servers.apiBaseUrl,
+    httpsPort: servers.httpsPort,
+    hostResolverRules: servers.hostResolverRules(WEB_HOSTS),
     sellerCenters: {
       tokopedia: `https://${SELLER_CENTER_HOSTS.tokopedia}`,
       tiktok: `https://${SELLER_CENTER_HOSTS.tiktok}`,
@@ -310,9 +271,6 @@ export async function startTikTokSandbox(options: TikTokSandboxOptions): Promise
       faults.push({ ...fault });
     },
     requestLog,
-    close() {
-      closing ??= Promise.all([closeServer(apiServer), closeServer(webServer)]).then(() => undefined);
-      return closing;
-    },
+    close: servers.close,
   };
 }

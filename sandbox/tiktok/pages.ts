@@ -6,11 +6,8 @@
  * Class names follow the real seller center: Arco Design components with the `core-` prefix, everything else
  * hashed CSS-module names (which the extension must not depend on).
  */
+import { escapeHtml, htmlPage } from '../common/html.js';
 import type { SandboxProduct, SandboxSeller, SandboxShop } from './state.js';
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const BASE_STYLE = `
   body { font-family: "TikTokText", "Helvetica Neue", Arial, sans-serif; margin: 0; background: #f5f6f7; color: #161823; }
@@ -60,16 +57,11 @@ export function authorizationPage(input: {
         `<li class="shop__item--3kP0q">${escapeHtml(shop.name)} <small>(${escapeHtml(shop.region)}, shop id ${escapeHtml(shop.id)})</small></li>`,
     )
     .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>TikTok Shop — Authorize app / Otorisasi aplikasi (sandbox)</title>
-<style>${BASE_STYLE}</style>
-</head>
-<body>
-<header class="core-layout-header"><span class="header__logo--9fT2a">TikTok <span>Shop</span> Partner</span><span>Sandbox</span></header>
+  return htmlPage({
+    lang: 'en',
+    title: 'TikTok Shop — Authorize app / Otorisasi aplikasi (sandbox)',
+    style: BASE_STYLE,
+    body: `<header class="core-layout-header"><span class="header__logo--9fT2a">TikTok <span>Shop</span> Partner</span><span>Sandbox</span></header>
 <main class="core-layout-content">
   <div class="core-card">
     <div class="core-card-header"><h1 class="core-card-header-title">Authorize app <br><small lang="id">Otorisasi aplikasi</small></h1></div>
@@ -90,22 +82,17 @@ ${shops}
       <p class="note__text--7Hq1w">You will return to the app's redirect URL registered in Partner Center. / Anda akan kembali ke URL pengalihan aplikasi yang terdaftar di Partner Center.</p>
     </div>
   </div>
-</main>
-</body>
-</html>`;
+</main>`,
+  });
 }
 
 function sellerChrome(title: string, body: string, script = ''): string {
-  return `<!doctype html>
-<html lang="id">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} | TikTok Shop Seller Center</title>
-<style>${BASE_STYLE}</style>
-</head>
-<body class="core-theme-light">
-<div id="root" class="app__root--k3Jd9">
+  return htmlPage({
+    lang: 'id',
+    title: `${title} | TikTok Shop Seller Center`,
+    style: BASE_STYLE,
+    bodyAttributes: ' class="core-theme-light"',
+    body: `<div id="root" class="app__root--k3Jd9">
 <header class="core-layout-header">
   <span class="header__logo--9fT2a">TikTok <span>Shop</span> Seller Center</span>
   <nav class="nav__menu--5Rt1v"><a href="/product/manage">Kelola produk / Manage products</a></nav>
@@ -114,9 +101,8 @@ function sellerChrome(title: string, body: string, script = ''): string {
 ${body}
 </main>
 </div>
-${script}
-</body>
-</html>`;
+${script}`,
+  });
 }
 
 export function sellerProductListPage(products: SandboxProduct[], imageUrl: (uri: string) => string): string {

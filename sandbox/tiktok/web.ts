@@ -1,13 +1,13 @@
 /**
  * The HTTPS side of the TikTok Shop sandbox: one server answering for the three seller-center hosts and the
- * two image CDN hosts, chosen by the Host header, so Chromium reaches the real hostnames through
- * --host-resolver-rules and content scripts run with their real `matches`.
+ * two image CDN hosts, chosen by the Host header (see ../common/hosts.ts).
  */
 import { Router } from '@koa/router';
 import Koa from 'koa';
-import { generate } from 'selfsigned';
 import sharp from 'sharp';
-import { sniffImage } from './api.js';
+import { hostPattern } from '../common/hosts.js';
+import { sniffImage } from '../common/images.js';
+import { UPLOAD_TYPES } from './api.js';
 import { sellerNotFoundPage, sellerProductListPage, sellerProductPage } from './pages.js';
 import { CDN_HOSTS, IMAGE_URI_PREFIX, imageUrl, type TikTokSandboxState } from './state.js';
 
@@ -18,39 +18,11 @@ export const SELLER_CENTER_HOSTS = {
   tiktokGlobal: 'seller.tiktokglobalshop.com',
 } as const;
 const SELLER_HOSTS: readonly string[] = Object.values(SELLER_CENTER_HOSTS);
+/** Every hostname the https server answers for; the first (Tokopedia's seller center) names its certificate. */
 export const WEB_HOSTS: readonly string[] = [...SELLER_HOSTS, ...CDN_HOSTS];
 
-/** A certificate for every hostname (plus 127.0.0.1), made at start: nothing secret is committed. */
-export async function makeSandboxCertificate(): Promise<{ key: string; cert: string }> {
-  const notBeforeDate = new Date(Date.now() - 24 * 3600_000); // tolerate a slightly wrong clock
-  const notAfterDate = new Date(Date.now() + 30 * 24 * 3600_000);
-  const pems = await generate([{ name: 'commonName', value: SELLER_CENTER_HOSTS.tokopedia }], {
-    keyType: 'ec', // P-256: generated in milliseconds, unlike a 2048-bit RSA key
-    algorithm: 'sha256',
-    notBeforeDate,
-    notAfterDate,
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          ...WEB_HOSTS.map((value) => ({ type: 2 as const, value })),
-          { type: 7 as const, ip: '127.0.0.1' },
-        ],
-      },
-    ],
-  });
-  return { key: pems.private, cert: pems.cert };
-}
-
-/** Host header match for any of the hostnames, with or without a port. */
-const hostPattern = (hostnames: readonly string[]): RegExp =>
-  new RegExp(`^(${hostnames.map((h) => h.replaceAll('.', '\\.')).join('|')})(:\\d+)?$`, 'i');
-
 function sellerCenterRouter(state: TikTokSandboxState): Router {
-  const router = new Router({ host: hostPattern(SELLER_HOSTS) });
+  const router = new Router({ host: hostPattern(...SELLER_HOSTS) });
   router.get('/', (ctx) => ctx.redirect('/product/manage'));
   router.get('/favicon.ico', (ctx) => {
     ctx.status = 204; // keeps browser consoles free of 404 noise in e2e runs
@@ -121,7 +93,7 @@ function cdn(state: TikTokSandboxState): Koa.Middleware {
       return;
     }
     // Served as stored, typed by its bytes (a PNG upload stays a PNG despite the `.jpeg` suffix).
-    ctx.type = sniffImage(image.bytes) ?? image.contentType;
+    ctx.type = sniffImage(image.bytes, UPLOAD_TYPES) ?? image.contentType;
     ctx.body = image.bytes;
   };
 }

@@ -2,20 +2,19 @@
  * The production client against the Shopee sandbox over real HTTP (random ports), plus a few cases that
  * need a hand-made answer (fake fetch).
  */
-import { once } from 'node:events';
-import net, { type AddressInfo } from 'node:net';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ShopeeSandbox, startShopeeSandbox } from '../../../sandbox/shopee/index.js';
 import { approveAuthorization } from '../../../sandbox/shopee/testing.js';
+import { answering, rejectionOf, solidJpeg, unusedPort } from '../testing.js';
 import {
   ShopeeApiError,
   ShopeeClient,
   type ShopeeClientOptions,
+  type ShopeeError,
   ShopeeNetworkError,
   type ShopeeTokens,
 } from './client.js';
-import { classifyShopeeError } from './errors.js';
+import { classifyShopeeError, isShopeeError } from './errors.js';
 
 const PARTNER_ID = 1000001;
 const PARTNER_KEY = 'client-test-partner-key-fedcba9876543210';
@@ -50,25 +49,13 @@ async function connect(c: ShopeeClient = client): Promise<ShopeeTokens> {
   });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ShopeeApiError | ShopeeNetworkError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ShopeeApiError || err instanceof ShopeeNetworkError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (promise: Promise<unknown>): Promise<ShopeeError> => rejectionOf(promise, isShopeeError);
 
 const callsTo = (path: string): number => sandbox.requestLog.filter((e) => e.path === path).length;
 
 const item = (index: number): string => String(sandbox.shops[0]!.items[index]!.itemId);
 
-async function photo(color: string): Promise<Buffer> {
-  return sharp({ create: { width: 200, height: 200, channels: 3, background: color } })
-    .jpeg()
-    .toBuffer();
-}
+const photo = (color: string): Promise<Buffer> => solidJpeg(color, 200);
 
 describe('authorization and tokens', () => {
   it('gets tokens from a code, refreshes them, and the used refresh token is then refused', async () => {
@@ -299,11 +286,7 @@ describe('retries', () => {
   });
 
   it('retries a token call whose connection was refused (it never left)', async () => {
-    // A port that was free a moment ago: nothing listens there.
-    const probe = net.createServer().listen(0, '127.0.0.1');
-    await once(probe, 'listening');
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await unusedPort();
     let attempts = 0;
     const refused = new ShopeeClient({
       baseUrl: `http://127.0.0.1:${port}`,
@@ -332,8 +315,7 @@ describe('answers made by hand', () => {
       partnerId: PARTNER_ID,
       partnerKey: PARTNER_KEY,
       retries: 0,
-      fetch: async () =>
-        new Response(JSON.stringify(answer), { status, headers: { 'content-type': 'application/json' } }),
+      fetch: answering(answer, status),
     });
 
   it('picks the ID-region image URL when several regions are listed', async () => {

@@ -4,8 +4,9 @@
  * this same class; only `baseUrl` differs (SPEC.md §5). Protocol facts: shared/reference/marketplaces.md,
  * "Shopee Open Platform v2".
  */
-import pRetry from 'p-retry';
 import { z } from 'zod';
+import type { BaseCall, MarketplaceClientOptions, RetryRules } from '../http.js';
+import { apiOrigin, parseAnswer, redact, shouldRetry, sniffImageType, Transport } from '../http.js';
 import { isShopeeError, ShopeeApiError, ShopeeNetworkError } from './errors.js';
 import { publicBaseString, shopBaseString, shopeeSign } from './sign.js';
 
@@ -18,20 +19,11 @@ export {
   ShopeeNetworkError,
 } from './errors.js';
 
-export interface ShopeeClientOptions {
+export interface ShopeeClientOptions extends MarketplaceClientOptions {
   /** `https://partner.shopeemobile.com` in production; an origin, no path (the path is signed). */
   baseUrl: string;
   partnerId: number;
   partnerKey: string;
-  fetch?: typeof fetch;
-  /** Clock in epoch milliseconds. @defaultValue Date.now */
-  now?: () => number;
-  /** Per attempt, including reading the answer. @defaultValue 30000 */
-  timeoutMs?: number;
-  /** Retries after the first attempt, for failures that are safe and worth retrying. @defaultValue 3 */
-  retries?: number;
-  /** First backoff delay; doubles per retry, randomised ×1–2, capped at 10 s. @defaultValue 500 */
-  retryMinTimeoutMs?: number;
 }
 
 export interface ShopeeTokens {
@@ -61,9 +53,6 @@ const PATHS = {
 
 /** get_item_base_info takes at most 50 ids per call (marketplaces.md). */
 const ITEM_IDS_PER_CALL = 50;
-
-/** Connection errors that prove the request never left this machine. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 const Envelope = z.looseObject({
   request_id: z.string().optional().catch(undefined),
@@ -107,21 +96,20 @@ const ItemBaseInfoAnswer = z.object({
 
 type Signing = { kind: 'public' } | { kind: 'shop'; accessToken: string; shopId: number };
 
-interface Call {
-  method: 'GET' | 'POST';
-  path: string;
+interface Call extends BaseCall {
   signing: Signing;
-  query?: Record<string, string>;
-  json?: unknown;
   form?: FormData;
-  /**
-   * `safe`: retry on any transient failure. `single-use`: the call spends a code or refresh token, so it is
-   * retried only when the server provably did not process it (see `shouldRetry`).
-   */
-  retry: 'safe' | 'single-use';
-  /** Strings to scrub from Shopee's messages before they reach an error. */
-  secrets: string[];
 }
+
+/**
+ * Authorization codes and refresh tokens are single-use (marketplaces.md, "Seller authorization" and
+ * "Refresh"), so token calls are retried only on `error_rate_limit`, which Shopee answers before handling
+ * the call (see `shouldRetry` in ../http.ts).
+ */
+const RETRY_RULES: RetryRules<ShopeeApiError> = {
+  isOwnError: isShopeeError,
+  rejectedUnhandled: (error) => error.error === 'error_rate_limit',
+};
 
 function digits(value: ShopId, name: string): number {
   const text = String(value);
@@ -132,64 +120,26 @@ function digits(value: ShopId, name: string): number {
   return n;
 }
 
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-
-function sniffImageType(data: Buffer): { type: string; ext: string } {
-  if (data[0] === 0xff && data[1] === 0xd8) return { type: 'image/jpeg', ext: 'jpg' };
-  if (data[0] === 0x89 && data[1] === 0x50 && data[2] === 0x4e && data[3] === 0x47)
-    return { type: 'image/png', ext: 'png' };
-  return { type: 'application/octet-stream', ext: 'bin' };
-}
-
-function errorCode(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  if ('code' in err && typeof err.code === 'string') return err.code;
-  // Happy-eyeballs connects fail with an AggregateError of per-address errors.
-  if (err instanceof AggregateError) {
-    for (const inner of err.errors) {
-      const code = errorCode(inner);
-      if (code) return code;
-    }
-  }
-  return undefined;
-}
-
 export class ShopeeClient {
   readonly baseUrl: string;
   readonly partnerId: number;
   // A #private field stays out of JSON.stringify, util.inspect and pino's serialisation of the client.
   readonly #partnerKey: string;
-  readonly #fetch: typeof fetch;
   readonly #now: () => number;
-  readonly #timeoutMs: number;
-  readonly #retries: number;
-  readonly #retryMinTimeoutMs: number;
+  readonly #http: Transport;
 
   constructor(options: ShopeeClientOptions) {
-    const url = new URL(options.baseUrl);
-    if (url.pathname !== '/' || url.search || url.hash) {
-      throw new TypeError(
-        'Shopee baseUrl must be an origin without path: the signed path must be the one sent',
-      );
-    }
-    // Tokens travel in the query string: plain http only to a sandbox on this machine.
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-      throw new TypeError('Shopee baseUrl must use https (http only for a loopback sandbox)');
-    }
+    // Tokens travel in the query string: the origin check keeps them on https.
+    const baseUrl = apiOrigin(options.baseUrl, 'Shopee baseUrl');
     if (!Number.isSafeInteger(options.partnerId) || options.partnerId <= 0) {
       throw new TypeError('Shopee partnerId must be a positive integer');
     }
     if (!options.partnerKey) throw new TypeError('Shopee partnerKey is empty');
-    this.baseUrl = url.origin;
+    this.baseUrl = baseUrl;
     this.partnerId = options.partnerId;
     this.#partnerKey = options.partnerKey;
-    this.#fetch = options.fetch ?? globalThis.fetch;
     this.#now = options.now ?? Date.now;
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#retries = options.retries ?? 3;
-    this.#retryMinTimeoutMs = options.retryMinTimeoutMs ?? 500;
+    this.#http = new Transport(options);
   }
 
   /**
@@ -250,7 +200,7 @@ export class ShopeeClient {
     filename?: string;
     scene?: 'normal' | 'desc';
   }): Promise<{ imageId: string; imageUrl: string }> {
-    const { type, ext } = sniffImageType(input.data);
+    const { type, ext } = sniffImageType(input.data, ['jpeg', 'png']);
     const form = new FormData();
     form.append('image', new Blob([new Uint8Array(input.data)], { type }), input.filename ?? `image.${ext}`);
     form.append('scene', input.scene ?? 'normal');
@@ -346,52 +296,26 @@ export class ShopeeClient {
   }
 
   async #call(call: Call): Promise<Envelope> {
-    return pRetry(() => this.#attempt(call), {
-      retries: this.#retries,
-      factor: 2,
-      minTimeout: this.#retryMinTimeoutMs,
-      maxTimeout: 10_000,
-      randomize: true,
-      shouldRetry: ({ error }) => shouldRetry(error, call.retry),
-    });
+    return this.#http.retrying(
+      () => this.#attempt(call),
+      (error) => shouldRetry(error, call.retry, RETRY_RULES),
+    );
   }
 
   /** One signed request. Timestamp and sign are made per attempt so a backoff never sends a stale one. */
   async #attempt(call: Call): Promise<Envelope> {
     const url = this.#signedUrl(call.path, call.signing, call.query);
-    let response: Response;
-    let text: string;
-    try {
-      response = await this.#fetch(url, {
+    const { response, envelope: parsed } = await this.#http.send(
+      url,
+      {
         method: call.method,
         headers:
           call.json === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
         body: call.json !== undefined ? JSON.stringify(call.json) : call.form,
-        redirect: 'error',
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-      text = await response.text();
-    } catch (err) {
-      // Build our own error: never chain the fetch error, whose text could carry the URL (and its token).
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      const code = timedOut
-        ? 'TimeoutError'
-        : (errorCode(err instanceof Error ? err.cause : err) ?? 'UNKNOWN');
-      throw new ShopeeNetworkError({
-        path: call.path,
-        code,
-        timedOut,
-        mayHaveReachedServer: timedOut || !NOT_SENT_CODES.has(code),
-      });
-    }
-
-    let parsed: Envelope | undefined;
-    try {
-      const result = Envelope.safeParse(JSON.parse(text));
-      parsed = result.success ? result.data : undefined;
-    } catch {
-      parsed = undefined;
-    }
+      },
+      Envelope,
+      (failure) => new ShopeeNetworkError({ path: call.path, ...failure }),
+    );
     const secrets = [this.#partnerKey, ...call.secrets];
     if (parsed?.error) {
       throw new ShopeeApiError({
@@ -427,9 +351,7 @@ export class ShopeeClient {
   }
 
   #parse<T>(schema: z.ZodType<T>, value: unknown, envelope: Envelope, path: string): T {
-    const result = schema.safeParse(value);
-    if (!result.success) throw this.#malformed(envelope, path, result.error.issues[0]?.message ?? 'invalid');
-    return result.data;
+    return parseAnswer(schema, value, (what) => this.#malformed(envelope, path, what));
   }
 
   #malformed(envelope: Envelope, path: string, what: string): ShopeeApiError {
@@ -442,30 +364,4 @@ export class ShopeeClient {
       path,
     });
   }
-}
-
-function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.replaceAll(secret, '[redacted]');
-  return out.slice(0, 500);
-}
-
-/**
- * Which failures get another attempt.
- *
- * Authorization codes and refresh tokens are single-use (marketplaces.md, "Seller authorization" and
- * "Refresh"). If a token call reached Shopee and only its answer was lost (timeout, reset, 5xx from a
- * gateway after processing), Shopee has already spent the credential and issued a new pair that exists
- * only in the lost answer. Sending the old credential again cannot recover that pair; it gets rejected,
- * which hides the real cause, and under refresh-token reuse detection (RFC 9700 §4.14.2) it may revoke the
- * newly issued tokens too. So token calls are retried only when Shopee provably did not process them:
- * the connection was refused / the name did not resolve, or Shopee answered `error_rate_limit` (rejected
- * before handling). Everything else goes back to the caller, who holds the connection's refresh lock and
- * knows what it has saved.
- */
-function shouldRetry(error: Error, mode: Call['retry']): boolean {
-  if (!isShopeeError(error)) return false;
-  if (mode === 'safe') return error.transient;
-  if (error instanceof ShopeeNetworkError) return !error.mayHaveReachedServer;
-  return error.error === 'error_rate_limit';
 }

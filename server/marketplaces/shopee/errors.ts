@@ -4,6 +4,12 @@
  * (marketplaces.md, "Envelope and errors"). Messages never contain tokens or the partner key: the client
  * redacts them from Shopee's text and never puts request URLs (which carry access_token) in errors.
  */
+import {
+  type AnswerFields,
+  MarketplaceApiError,
+  MarketplaceNetworkError,
+  type NetworkFailure,
+} from '../errors.js';
 
 /**
  * - `auth`: the access token is invalid or expired → refresh once and retry (marketplaces.md). Shopee
@@ -97,66 +103,32 @@ export function isTransientShopeeError(error: string, httpStatus: number): boole
 }
 
 /** Shopee answered (or a gateway in front of it did) and the answer is a failure. */
-export class ShopeeApiError extends Error {
+export class ShopeeApiError extends MarketplaceApiError<ShopeeErrorKind> {
   override readonly name = 'ShopeeApiError';
   /** Shopee's error code, verbatim; '' when the answer had none (e.g. a gateway's HTTP 502 page). */
   readonly error: string;
   /** Shopee's message (tokens redacted). */
   readonly shopeeMessage: string;
-  readonly requestId: string;
-  readonly httpStatus: number;
-  /** The API path called, e.g. `/api/v2/product/update_item` (never the query, which carries tokens). */
-  readonly path: string;
-  readonly kind: ShopeeErrorKind;
-  /** Worth retrying the same request later (rate limit, 5xx, Shopee's transient codes). */
-  readonly transient: boolean;
 
-  constructor(input: {
-    error: string;
-    message: string;
-    requestId: string;
-    httpStatus: number;
-    path: string;
-  }) {
-    const what = input.error || `HTTP ${input.httpStatus}`;
-    super(
-      `Shopee ${input.path} failed: ${what}${input.message ? ` — ${input.message}` : ''}` +
-        (input.requestId ? ` (request_id ${input.requestId})` : ''),
-    );
+  constructor(input: AnswerFields & { error: string }) {
+    super('Shopee', input.error || `HTTP ${input.httpStatus}`, input, {
+      kind: classifyShopeeError(input.error, input.httpStatus, input.path),
+      transient: isTransientShopeeError(input.error, input.httpStatus),
+    });
     this.error = input.error;
     this.shopeeMessage = input.message;
-    this.requestId = input.requestId;
-    this.httpStatus = input.httpStatus;
-    this.path = input.path;
-    this.kind = classifyShopeeError(input.error, input.httpStatus, input.path);
-    this.transient = isTransientShopeeError(input.error, input.httpStatus);
   }
 }
 
 /** No usable answer arrived: the connection failed or the request timed out. */
-export class ShopeeNetworkError extends Error {
+export class ShopeeNetworkError extends MarketplaceNetworkError {
   override readonly name = 'ShopeeNetworkError';
-  readonly kind = 'network' as const;
-  readonly transient = true;
-  readonly path: string;
   /** `ECONNREFUSED`, `UND_ERR_SOCKET`, `TimeoutError`, … */
   readonly code: string;
-  readonly timedOut: boolean;
-  /**
-   * False only when the request provably never left (refused connection, DNS failure): then even a
-   * single-use credential is safe to send again.
-   */
-  readonly mayHaveReachedServer: boolean;
 
-  constructor(input: { path: string; code: string; timedOut: boolean; mayHaveReachedServer: boolean }) {
-    super(
-      `Shopee ${input.path} got no answer: ${input.timedOut ? 'timed out' : input.code}` +
-        (input.mayHaveReachedServer ? '' : ' (request not sent)'),
-    );
-    this.path = input.path;
+  constructor(input: { path: string } & NetworkFailure) {
+    super('Shopee', input.path, input);
     this.code = input.code;
-    this.timedOut = input.timedOut;
-    this.mayHaveReachedServer = input.mayHaveReachedServer;
   }
 }
 

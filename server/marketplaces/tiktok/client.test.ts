@@ -2,20 +2,19 @@
  * The production client against the TikTok Shop sandbox over real HTTP (random ports), plus a few cases that
  * need a hand-made answer (fake fetch).
  */
-import { once } from 'node:events';
-import net, { type AddressInfo } from 'node:net';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTikTokSandbox, type TikTokSandbox } from '../../../sandbox/tiktok/index.js';
 import { approveAuthorization } from '../../../sandbox/tiktok/testing.js';
+import { answering, rejectionOf, solidJpeg, unusedPort } from '../testing.js';
 import {
-  TikTokApiError,
+  type TikTokApiError,
   TikTokClient,
   type TikTokClientOptions,
+  type TikTokError,
   TikTokNetworkError,
   type TikTokTokens,
 } from './client.js';
-import { classifyTikTokError, parseRetryAfter } from './errors.js';
+import { classifyTikTokError, isTikTokError, parseRetryAfter } from './errors.js';
 import { tiktokSign } from './sign.js';
 
 const APP_KEY = 'clienttestkey';
@@ -60,25 +59,13 @@ async function connect(c: TikTokClient = client): Promise<TikTokTokens> {
   return c.getAccessToken(callback.searchParams.get('code')!);
 }
 
-async function rejection(promise: Promise<unknown>): Promise<TikTokApiError | TikTokNetworkError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof TikTokApiError || err instanceof TikTokNetworkError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (promise: Promise<unknown>): Promise<TikTokError> => rejectionOf(promise, isTikTokError);
 
 const callsTo = (path: string): number => sandbox.requestLog.filter((e) => e.path === path).length;
 const productId = (index: number): string => sandbox.shops[0]!.products[index]!.id;
 const cipher = (): string => sandbox.shops[0]!.cipher;
 
-async function photo(color: string, size = 600): Promise<Buffer> {
-  return sharp({ create: { width: size, height: size, channels: 3, background: color } })
-    .jpeg()
-    .toBuffer();
-}
+const photo = (color: string, size = 600): Promise<Buffer> => solidJpeg(color, size);
 
 describe('authorization and tokens', () => {
   it('builds the authorization link without redirect_uri', () => {
@@ -473,11 +460,7 @@ describe('retries', () => {
   });
 
   it('retries a token call whose connection was refused (it never left)', async () => {
-    // A port that was free a moment ago: nothing listens there.
-    const probe = net.createServer().listen(0, '127.0.0.1');
-    await once(probe, 'listening');
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await unusedPort();
     let attempts = 0;
     const refused = makeClient({
       authBaseUrl: `http://127.0.0.1:${port}`,
@@ -505,8 +488,7 @@ describe('answers made by hand', () => {
       appSecret: APP_SECRET,
       serviceId: SERVICE_ID,
       retries: 0,
-      fetch: async () =>
-        new Response(JSON.stringify(answer), { status, headers: { 'content-type': 'application/json' } }),
+      fetch: answering(answer, status),
     });
   const shopCall = { accessToken: 'tok-0123456789', shopCipher: 'ROW_x', productId: '1729592969712207008' };
 

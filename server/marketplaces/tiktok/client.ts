@@ -5,8 +5,9 @@
  * are reached through this same class with only the base URLs changed. Protocol facts:
  * shared/reference/marketplaces.md, "TikTok Shop Partner API (202309+)".
  */
-import pRetry from 'p-retry';
 import { z } from 'zod';
+import type { BaseCall, MarketplaceClientOptions, RetryRules } from '../http.js';
+import { apiOrigin, parseAnswer, redact, shouldRetry, sniffImageType, Transport } from '../http.js';
 import { isTikTokError, parseRetryAfter, TikTokApiError, TikTokNetworkError } from './errors.js';
 import { tiktokSign } from './sign.js';
 
@@ -20,7 +21,7 @@ export {
   TikTokNetworkError,
 } from './errors.js';
 
-export interface TikTokClientOptions {
+export interface TikTokClientOptions extends MarketplaceClientOptions {
   /** `https://open-api.tiktokglobalshop.com` in production; an origin, no path (the path is signed). */
   apiBaseUrl: string;
   /** Token endpoints: `https://auth.tiktok-shops.com` in production. */
@@ -31,15 +32,6 @@ export interface TikTokClientOptions {
   appSecret: string;
   /** The app's service id from Partner Center (authorization link). */
   serviceId: string;
-  fetch?: typeof fetch;
-  /** Clock in epoch milliseconds. @defaultValue Date.now */
-  now?: () => number;
-  /** Per attempt, including reading the answer. @defaultValue 30000 */
-  timeoutMs?: number;
-  /** Retries after the first attempt, for failures that are safe and worth retrying. @defaultValue 3 */
-  retries?: number;
-  /** First backoff delay; doubles per retry, randomised ×1–2, capped at 10 s. @defaultValue 500 */
-  retryMinTimeoutMs?: number;
 }
 
 export interface TikTokTokens {
@@ -98,9 +90,6 @@ const MAX_RETRY_AFTER_MS = 30_000;
  * number can only be a relative lifetime, which is read as such rather than as a date in 1970.
  */
 const MIN_ABSOLUTE_EPOCH_S = 1_000_000_000;
-
-/** Connection errors that prove the request never left this machine. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 const Envelope = z.looseObject({
   code: z.number().int().optional().catch(undefined),
@@ -165,44 +154,25 @@ const PartialEditAnswer = z
   .object({ audit: z.object({ status: z.string().optional() }).nullish() })
   .nullish();
 
-interface Call {
+interface Call extends BaseCall {
   base: 'api' | 'auth';
-  method: 'GET' | 'POST';
-  path: string;
-  /** Extra query parameters (shop_cipher, token-endpoint fields). */
-  query?: Record<string, string>;
   /** Token endpoints are not signed (marketplaces.md, "Seller authorization"). */
   signed: boolean;
   accessToken?: string;
-  json?: unknown;
   /** Builds the multipart body; called per attempt because a sent FormData stream cannot be sent again. */
   form?: () => FormData;
-  /**
-   * `safe`: retry on any transient failure. `single-use`: the call spends a code or refresh token, so it is
-   * retried only when the server provably did not process it (see `shouldRetry`).
-   */
-  retry: 'safe' | 'single-use';
-  /** Strings to scrub from TikTok's messages before they reach an error. */
-  secrets: string[];
 }
 
-function origin(value: string, name: string): string {
-  const url = new URL(value);
-  if (url.pathname !== '/' || url.search || url.hash) {
-    throw new TypeError(
-      `TikTok ${name} must be an origin without path: the signed path must be the one sent`,
-    );
-  }
-  // Tokens and the app secret travel in the query or headers: plain http only to a sandbox on this machine.
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    throw new TypeError(`TikTok ${name} must use https (http only for a loopback sandbox)`);
-  }
-  return url.origin;
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
+/**
+ * Authorization codes are single-use, and a refresh returns a new refresh token while the old one may stop
+ * working (marketplaces.md, "Token"/"Refresh"; reuse of the old one is undocumented, so it is assumed
+ * single-use, as Shopee's are). Token calls are retried only on 36009002 (rate limited), which TikTok
+ * answers before handling the call (see `shouldRetry` in ../http.ts).
+ */
+const RETRY_RULES: RetryRules<TikTokApiError> = {
+  isOwnError: isTikTokError,
+  rejectedUnhandled: (error) => error.kind === 'rate_limit',
+};
 
 /**
  * TikTok ids are 19-digit numbers, above Number.MAX_SAFE_INTEGER: they stay strings end to end.
@@ -215,28 +185,6 @@ function productIdOf(value: string): string {
 function nonEmpty(value: string, name: string): string {
   if (typeof value !== 'string' || value === '') throw new TypeError(`${name} is empty`);
   return value;
-}
-
-function sniffImageType(data: Buffer): { type: string; ext: string } {
-  if (data[0] === 0xff && data[1] === 0xd8) return { type: 'image/jpeg', ext: 'jpg' };
-  if (data[0] === 0x89 && data[1] === 0x50 && data[2] === 0x4e && data[3] === 0x47)
-    return { type: 'image/png', ext: 'png' };
-  if (data.subarray(0, 4).toString('latin1') === 'RIFF' && data.subarray(8, 12).toString('latin1') === 'WEBP')
-    return { type: 'image/webp', ext: 'webp' };
-  return { type: 'application/octet-stream', ext: 'bin' };
-}
-
-function errorCode(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  if ('code' in err && typeof err.code === 'string') return err.code;
-  // Happy-eyeballs connects fail with an AggregateError of per-address errors.
-  if (err instanceof AggregateError) {
-    for (const inner of err.errors) {
-      const code = errorCode(inner);
-      if (code) return code;
-    }
-  }
-  return undefined;
 }
 
 function expiry(seconds: number, now: number): Date {
@@ -253,27 +201,21 @@ export class TikTokClient {
   readonly serviceId: string;
   // A #private field stays out of JSON.stringify, util.inspect and pino's serialisation of the client.
   readonly #appSecret: string;
-  readonly #fetch: typeof fetch;
   readonly #now: () => number;
-  readonly #timeoutMs: number;
-  readonly #retries: number;
-  readonly #retryMinTimeoutMs: number;
+  readonly #http: Transport;
 
   constructor(options: TikTokClientOptions) {
-    this.apiBaseUrl = origin(options.apiBaseUrl, 'apiBaseUrl');
-    this.authBaseUrl = origin(options.authBaseUrl, 'authBaseUrl');
-    this.servicesBaseUrl = origin(options.servicesBaseUrl, 'servicesBaseUrl');
+    this.apiBaseUrl = apiOrigin(options.apiBaseUrl, 'TikTok apiBaseUrl');
+    this.authBaseUrl = apiOrigin(options.authBaseUrl, 'TikTok authBaseUrl');
+    this.servicesBaseUrl = apiOrigin(options.servicesBaseUrl, 'TikTok servicesBaseUrl');
     if (!options.appKey) throw new TypeError('TikTok appKey is empty');
     if (!options.appSecret) throw new TypeError('TikTok appSecret is empty');
     if (!options.serviceId) throw new TypeError('TikTok serviceId is empty');
     this.appKey = options.appKey;
     this.serviceId = options.serviceId;
     this.#appSecret = options.appSecret;
-    this.#fetch = options.fetch ?? globalThis.fetch;
     this.#now = options.now ?? Date.now;
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#retries = options.retries ?? 3;
-    this.#retryMinTimeoutMs = options.retryMinTimeoutMs ?? 500;
+    this.#http = new Transport(options);
   }
 
   /**
@@ -366,7 +308,7 @@ export class TikTokClient {
         path: PATHS.uploadImage,
       });
     }
-    const { type, ext } = sniffImageType(input.data);
+    const { type, ext } = sniffImageType(input.data, ['jpeg', 'png', 'webp']);
     const envelope = await this.#call({
       base: 'api',
       method: 'POST',
@@ -474,14 +416,10 @@ export class TikTokClient {
   // ---- internals
 
   async #call(call: Call): Promise<Envelope> {
-    return pRetry(() => this.#attempt(call), {
-      retries: this.#retries,
-      factor: 2,
-      minTimeout: this.#retryMinTimeoutMs,
-      maxTimeout: 10_000,
-      randomize: true,
-      shouldRetry: async ({ error }) => {
-        if (!shouldRetry(error, call.retry)) return false;
+    return this.#http.retrying(
+      () => this.#attempt(call),
+      async (error) => {
+        if (!shouldRetry(error, call.retry, RETRY_RULES)) return false;
         // Honour Retry-After on top of the backoff; a long one goes back to the caller to reschedule.
         const wait = error instanceof TikTokApiError ? error.retryAfterMs : undefined;
         if (wait === undefined) return true;
@@ -489,7 +427,7 @@ export class TikTokClient {
         await sleep(wait);
         return true;
       },
-    });
+    );
   }
 
   #url(call: Call, body: string | undefined, multipart: boolean): URL {
@@ -517,38 +455,12 @@ export class TikTokClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (call.accessToken) headers['x-tts-access-token'] = call.accessToken;
-    let response: Response;
-    let text: string;
-    try {
-      response = await this.#fetch(url, {
-        method: call.method,
-        headers,
-        body: body ?? form,
-        redirect: 'error',
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-      text = await response.text();
-    } catch (err) {
-      // Build our own error: never chain the fetch error, whose text could carry the URL (and its secrets).
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      const code = timedOut
-        ? 'TimeoutError'
-        : (errorCode(err instanceof Error ? err.cause : err) ?? 'UNKNOWN');
-      throw new TikTokNetworkError({
-        path: call.path,
-        errorCode: code,
-        timedOut,
-        mayHaveReachedServer: timedOut || !NOT_SENT_CODES.has(code),
-      });
-    }
-
-    let parsed: Envelope | undefined;
-    try {
-      const result = Envelope.safeParse(JSON.parse(text));
-      parsed = result.success ? result.data : undefined;
-    } catch {
-      parsed = undefined;
-    }
+    const { response, envelope: parsed } = await this.#http.send(
+      url,
+      { method: call.method, headers, body: body ?? form },
+      Envelope,
+      ({ code, ...failure }) => new TikTokNetworkError({ path: call.path, errorCode: code, ...failure }),
+    );
     const secrets = [this.#appSecret, ...call.secrets];
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.#now());
     const fields = {
@@ -590,9 +502,7 @@ export class TikTokClient {
   }
 
   #parse<T>(schema: z.ZodType<T>, value: unknown, envelope: Envelope, path: string): T {
-    const result = schema.safeParse(value);
-    if (!result.success) throw this.#malformed(envelope, path, result.error.issues[0]?.message ?? 'invalid');
-    return result.data;
+    return parseAnswer(schema, value, (what) => this.#malformed(envelope, path, what));
   }
 
   #malformed(envelope: Envelope, path: string, what: string): TikTokApiError {
@@ -605,31 +515,4 @@ export class TikTokClient {
       path,
     });
   }
-}
-
-function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.replaceAll(secret, '[redacted]');
-  return out.slice(0, 500);
-}
-
-/**
- * Which failures get another attempt.
- *
- * Authorization codes are single-use, and a refresh returns a new refresh token while the old one may stop
- * working (marketplaces.md, "Token"/"Refresh"; reuse of the old one is undocumented, so it is assumed
- * single-use, as Shopee's are). If a token call reached TikTok and only its answer was lost (timeout, reset,
- * 5xx from a gateway after processing), TikTok has already spent the credential and issued a new pair that
- * exists only in the lost answer. Sending the old credential again cannot recover that pair; it gets
- * rejected, which hides the real cause, and under refresh-token reuse detection (RFC 9700 §4.14.2) it may
- * revoke the newly issued tokens too. So token calls are retried only when TikTok provably did not process
- * them: the connection was refused / the name did not resolve, or TikTok answered 36009002 (rate limited,
- * rejected before handling). Everything else goes back to the caller, who holds the connection's refresh
- * lock and knows what it has saved.
- */
-function shouldRetry(error: Error, mode: Call['retry']): boolean {
-  if (!isTikTokError(error)) return false;
-  if (mode === 'safe') return error.transient;
-  if (error instanceof TikTokNetworkError) return !error.mayHaveReachedServer;
-  return error.kind === 'rate_limit';
 }

@@ -5,6 +5,7 @@
  * secret: the client redacts them from TikTok's text and never puts request URLs (the token endpoints carry
  * app_secret and the refresh token in the query) in errors.
  */
+import { type AnswerFields, MarketplaceApiError, MarketplaceNetworkError } from '../errors.js';
 
 /**
  * - `auth`: the access token was refused (105002 expired, 101000 / 36009004 "x-tts-access-token is invalid")
@@ -127,70 +128,35 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
 }
 
 /** TikTok answered (or a gateway in front of it did) and the answer is a failure. */
-export class TikTokApiError extends Error {
+export class TikTokApiError extends MarketplaceApiError<TikTokErrorKind> {
   override readonly name = 'TikTokApiError';
   /** TikTok's code; 0 when the answer had none (e.g. a gateway's HTTP 502 page) — 0 never means failure otherwise. */
   readonly code: number;
   /** TikTok's message (tokens and secret redacted). */
   readonly tiktokMessage: string;
-  readonly requestId: string;
-  readonly httpStatus: number;
-  /** The API path called, e.g. `/product/202309/images/upload` (never the query, which may carry secrets). */
-  readonly path: string;
-  readonly kind: TikTokErrorKind;
-  /** Worth retrying the same request later (rate limit, 5xx, TikTok's internal-error codes). */
-  readonly transient: boolean;
   /** From the `Retry-After` header, when TikTok sent one. */
   readonly retryAfterMs?: number;
 
-  constructor(input: {
-    code: number;
-    message: string;
-    requestId: string;
-    httpStatus: number;
-    path: string;
-    retryAfterMs?: number;
-  }) {
-    const what = input.code !== 0 ? `code ${input.code}` : `HTTP ${input.httpStatus}`;
-    super(
-      `TikTok Shop ${input.path} failed: ${what}${input.message ? ` — ${input.message}` : ''}` +
-        (input.requestId ? ` (request_id ${input.requestId})` : ''),
-    );
+  constructor(input: AnswerFields & { code: number; retryAfterMs?: number }) {
+    super('TikTok Shop', input.code !== 0 ? `code ${input.code}` : `HTTP ${input.httpStatus}`, input, {
+      kind: classifyTikTokError(input.code, input.message, input.httpStatus, input.path),
+      transient: isTransientTikTokError(input.code, input.httpStatus),
+    });
     this.code = input.code;
     this.tiktokMessage = input.message;
-    this.requestId = input.requestId;
-    this.httpStatus = input.httpStatus;
-    this.path = input.path;
-    this.kind = classifyTikTokError(input.code, input.message, input.httpStatus, input.path);
-    this.transient = isTransientTikTokError(input.code, input.httpStatus);
     if (input.retryAfterMs !== undefined) this.retryAfterMs = input.retryAfterMs;
   }
 }
 
 /** No usable answer arrived: the connection failed or the request timed out. */
-export class TikTokNetworkError extends Error {
+export class TikTokNetworkError extends MarketplaceNetworkError {
   override readonly name = 'TikTokNetworkError';
-  readonly kind = 'network' as const;
-  readonly transient = true;
-  readonly path: string;
-  /** `ECONNREFUSED`, `UND_ERR_SOCKET`, `TimeoutError`, … */
+  /** `ECONNREFUSED`, `UND_ERR_SOCKET`, `TimeoutError`, … (not `code`, which is TikTok's answer code). */
   readonly errorCode: string;
-  readonly timedOut: boolean;
-  /**
-   * False only when the request provably never left (refused connection, DNS failure): then even a
-   * single-use credential is safe to send again.
-   */
-  readonly mayHaveReachedServer: boolean;
 
   constructor(input: { path: string; errorCode: string; timedOut: boolean; mayHaveReachedServer: boolean }) {
-    super(
-      `TikTok Shop ${input.path} got no answer: ${input.timedOut ? 'timed out' : input.errorCode}` +
-        (input.mayHaveReachedServer ? '' : ' (request not sent)'),
-    );
-    this.path = input.path;
+    super('TikTok Shop', input.path, { ...input, code: input.errorCode });
     this.errorCode = input.errorCode;
-    this.timedOut = input.timedOut;
-    this.mayHaveReachedServer = input.mayHaveReachedServer;
   }
 }
 

@@ -1,9 +1,9 @@
 /**
- * Seed listing photos for the sandbox shop: a shaded product on a textured backdrop, different per seed.
+ * Seed listing photos for the sandbox shops: a shaded product on a textured backdrop, different per seed.
  * Drawn as SVG and rasterised by sharp so start-up stays fast (~10 images well under a second) and the
  * output is deterministic for a seed (no sharp noise, which is unseeded).
  *
- * Deliberately self-contained: the sandbox stands in for Shopee and must not depend on product code
+ * Deliberately self-contained: the sandboxes stand in for the marketplaces and must not depend on product code
  * (server/pipeline has its own generator for pipeline tests).
  */
 import sharp from 'sharp';
