@@ -257,7 +257,13 @@ export function createTikTokApiApp(options: TikTokApiAppOptions): Koa {
     const query = singleQuery(ctx);
     checkServiceId(query.service_id);
     ctx.type = 'html';
-    ctx.set('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+    // Chromium applies form-action to the redirect that follows the submit too, so the app's registered
+    // redirect origin must be allowed besides our own.
+    const redirectOrigin = new URL(options.redirectUrl()).origin;
+    ctx.set(
+      'content-security-policy',
+      `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${redirectOrigin}`,
+    );
     // The sandbox has one seller; the real page shows whoever is logged in to the seller center.
     const seller = [...state.sellers.values()][0];
     if (!seller) throw new SandboxApiError(36009003, MESSAGES.internal, 500);
