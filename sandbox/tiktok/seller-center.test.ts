@@ -125,13 +125,26 @@ describe.skipIf(!existsSync(CHROMIUM))('seller-center product edit page in Chrom
     const page = await browser.newPage();
     try {
       await page.goto(`${sandbox.sellerCenters.tokopedia}/product/edit/${first!.id}`);
-      await page.waitForFunction(() => document.body.getAttribute('data-image-renders') === '1');
+      // Counts are compared with >= and read together with the node they describe: on a loaded machine the
+      // ~300 ms re-render may already have happened by the time the test looks.
+      await page.waitForFunction(() => Number(document.body.getAttribute('data-image-renders')) >= 1);
       expect(await mainImagesHtml(page)).toBe(expectedMarkup(sandbox.getProduct(first!.id)!.mainImageUris));
-      const item = await page.$('.core-upload-list-item');
-      await page.waitForFunction(() => document.body.getAttribute('data-image-renders') === '2');
+      const item = await page.evaluateHandle((): Element | null => {
+        (window as unknown as { rendersAtGrab: number }).rendersAtGrab = Number(
+          document.body.getAttribute('data-image-renders'),
+        );
+        return document.querySelector('.core-upload-list-item');
+      });
+      const rendersAtGrab = await page.evaluate(
+        () => (window as unknown as { rendersAtGrab: number }).rendersAtGrab,
+      );
+      await page.waitForFunction(() => Number(document.body.getAttribute('data-image-renders')) >= 2);
       // The items were replaced (the extension's anchors go stale), the markup is the same.
-      expect(await item!.evaluate((node) => node.isConnected)).toBe(false);
+      if (rendersAtGrab === 1) expect(await page.evaluate((node) => node?.isConnected, item)).toBe(false);
       expect(await mainImagesHtml(page)).toBe(expectedMarkup(sandbox.getProduct(first!.id)!.mainImageUris));
+      // Exactly one re-render.
+      await new Promise((r) => setTimeout(r, 600));
+      expect(await renders(page)).toBe(2);
       // The images really come from the CDN hosts, through the host-resolver rules.
       await page.waitForFunction(() =>
         Array.from(document.querySelectorAll<HTMLImageElement>('.core-upload-list-item-picture img')).every(
@@ -140,7 +153,8 @@ describe.skipIf(!existsSync(CHROMIUM))('seller-center product edit page in Chrom
       );
       expect(await page.$('[data-tid="audit-status"]')).toBeNull();
 
-      // Client-side navigation: same document, new product.
+      // Client-side navigation: same document, new product (a first render and one re-render).
+      const rendersBeforeNavigation = await renders(page);
       await page.evaluate(() => {
         (window as unknown as { marker: number }).marker = 42;
       });
@@ -156,11 +170,10 @@ describe.skipIf(!existsSync(CHROMIUM))('seller-center product edit page in Chrom
       expect(await page.$eval('[data-tid="audit-status"]', (node) => node.textContent)).toBe(
         'Under review / Menunggu peninjauan',
       );
-      const before = await renders(page);
       await page.waitForFunction(
-        (n) => Number(document.body.getAttribute('data-image-renders')) === n + 1,
+        (n) => Number(document.body.getAttribute('data-image-renders')) >= n + 2,
         {},
-        before,
+        rendersBeforeNavigation,
       );
 
       // Back button: popstate renders the first product again, still without a reload.
@@ -182,7 +195,7 @@ describe.skipIf(!existsSync(CHROMIUM))('seller-center product edit page in Chrom
       const page = await browser.newPage();
       try {
         await page.goto(`${origin}/product/edit/${product.id}`);
-        await page.waitForFunction(() => document.body.getAttribute('data-image-renders') === '1');
+        await page.waitForFunction(() => Number(document.body.getAttribute('data-image-renders')) >= 1);
         expect(await mainImagesHtml(page)).toBe(
           expectedMarkup(sandbox.getProduct(product.id)!.mainImageUris),
         );
