@@ -37,6 +37,13 @@ interface MountedWidget extends MountedSlot {
   render: (image: ListingImage) => void;
 }
 
+/** Records what the slot shows now; the anchor is read by WXT's mount, so a move re-attaches there. */
+function track(widget: MountedWidget, image: ListingImage): void {
+  widget.anchor = image.anchor;
+  widget.placement = image.placement;
+  widget.sourceImageId = image.sourceImageId;
+}
+
 export async function runEnhanceFeature(
   ctx: ContentScriptContext,
   adapter: MarketplaceAdapter,
@@ -101,10 +108,12 @@ export async function runEnhanceFeature(
     let root: Root | undefined;
     let appElement: HTMLElement | undefined;
     let current = image;
+    let widget: MountedWidget | undefined;
     const ui = await createShadowRootUi<Root>(ctx, {
       name: HOST_TAG,
       position: 'overlay',
-      anchor: image.anchor,
+      // A function, so mounting again after a move attaches to the slot's new item node.
+      anchor: () => widget?.anchor ?? image.anchor,
       append: image.placement,
       css: OVERLAY_HOST_CSS + WIDGET_CSS,
       isolateEvents: ISOLATED_EVENTS,
@@ -128,9 +137,17 @@ export async function runEnhanceFeature(
         </QueryClientProvider>,
       );
     };
+    widget = {
+      slot: image.slot,
+      anchor: image.anchor,
+      placement: image.placement,
+      sourceImageId: image.sourceImageId,
+      ui,
+      render,
+    };
     ui.mount();
     render(image);
-    return { slot: image.slot, anchor: image.anchor, ui, render };
+    return widget;
   }
 
   async function scanOnce() {
@@ -160,7 +177,13 @@ export async function runEnhanceFeature(
       widgets.delete(widget.slot);
     }
     for (const { mounted, image } of plan.keep) {
+      track(mounted, image);
       if (!mounted.ui.shadowHost.isConnected) mounted.ui.mount();
+      mounted.render(image);
+    }
+    for (const { mounted, image } of plan.move) {
+      track(mounted, image);
+      mounted.ui.mount();
       mounted.render(image);
     }
     for (const image of plan.add) {

@@ -1,6 +1,7 @@
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import { planMounts } from '../../content/reconcile';
+import type { ListingImage } from '../../content/types';
 import { detectShopeeProductPage } from './detect';
 import { findShopeeListingImages, parseShopeeImageUrl } from './images';
 
@@ -159,50 +160,68 @@ describe('Shopee listing images', () => {
 });
 
 describe('widget reconciliation', () => {
-  it('keeps a widget while its slot node stays, and replaces it when the page re-renders the node', () => {
+  const mountedFrom = (images: ListingImage[]) =>
+    images.map(({ slot, anchor, placement, sourceImageId }) => ({ slot, anchor, placement, sourceImageId }));
+
+  it('keeps a widget while its slot node stays', () => {
+    const document = dom(SANDBOX_EDIT_PAGE);
+    const mounted = mountedFrom(findShopeeListingImages(document, PAGE));
+    const plan = planMounts(mounted, findShopeeListingImages(document, PAGE));
+    expect(plan).toMatchObject({ add: [], remove: [], move: [] });
+    expect(plan.keep).toHaveLength(3);
+  });
+
+  it('moves a widget, with its state, when the page re-renders the slot node with the same image', () => {
     const document = dom(SANDBOX_EDIT_PAGE);
     const first = findShopeeListingImages(document, PAGE);
-    const mounted = first.map(({ slot, anchor }) => ({ slot, anchor }));
-
-    const again = planMounts(mounted, findShopeeListingImages(document, PAGE));
-    expect(again.add).toEqual([]);
-    expect(again.remove).toEqual([]);
-    expect(again.keep).toHaveLength(3);
-
+    const mounted = mountedFrom(first);
     // The page swaps slot 1's item node for a fresh one (same image), as React does on re-render.
-    const old = first[1]?.anchor;
     const fresh = document.createElement('div');
     fresh.className = 'shopee-image-manager__itemer';
-    fresh.innerHTML = `<img src="${CDN}/id-11134207-bbb222">`;
-    old?.replaceWith(fresh);
+    fresh.innerHTML = `<img src="${CDN}/id-11134207-bbb222_tn">`;
+    first[1]?.anchor.replaceWith(fresh);
+
+    const plan = planMounts(mounted, findShopeeListingImages(document, PAGE));
+    expect(plan.move.map(({ mounted: m, image }) => [m.slot, image.anchor])).toEqual([[1, fresh]]);
+    expect(plan.keep.map(({ mounted: m }) => m.slot)).toEqual([0, 2]);
+    expect(plan).toMatchObject({ add: [], remove: [] });
+  });
+
+  it('replaces the widget when the slot now shows another image on a new node', () => {
+    const document = dom(SANDBOX_EDIT_PAGE);
+    const first = findShopeeListingImages(document, PAGE);
+    const mounted = mountedFrom(first);
+    const fresh = document.createElement('div');
+    fresh.className = 'shopee-image-manager__itemer';
+    fresh.innerHTML = `<img src="${CDN}/id-11134207-other9">`;
+    first[1]?.anchor.replaceWith(fresh);
 
     const plan = planMounts(mounted, findShopeeListingImages(document, PAGE));
     expect(plan.remove.map((m) => m.slot)).toEqual([1]);
     expect(plan.add.map((image) => [image.slot, image.anchor])).toEqual([[1, fresh]]);
-    expect(plan.keep.map(({ mounted: m }) => m.slot)).toEqual([0, 2]);
   });
 
-  it('drops widgets whose slot disappeared or whose node left the document', () => {
+  it('drops widgets whose slot disappeared', () => {
     const document = dom(SANDBOX_EDIT_PAGE);
     const images = findShopeeListingImages(document, PAGE);
-    const mounted = images.map(({ slot, anchor }) => ({ slot, anchor }));
+    const mounted = mountedFrom(images);
     images[2]?.anchor.remove();
     const plan = planMounts(mounted, findShopeeListingImages(document, PAGE));
     expect(plan.remove.map((m) => m.slot)).toEqual([2]);
-    expect(plan.add).toEqual([]);
+    expect(plan).toMatchObject({ add: [], move: [] });
   });
 
   it('never plans two widgets for one slot', () => {
     const document = dom(SANDBOX_EDIT_PAGE);
     const images = findShopeeListingImages(document, PAGE);
-    const anchor = images[0]?.anchor;
-    if (!anchor) throw new Error('fixture has no slot 0');
-    const duplicates = [
-      { slot: 0, anchor },
-      { slot: 0, anchor },
+    const first = mountedFrom(images)[0];
+    if (!first) throw new Error('fixture has no slot 0');
+    const plan = planMounts([first, { ...first }], images);
+    const slots = [
+      ...plan.keep.map(({ mounted }) => mounted.slot),
+      ...plan.move.map(({ mounted }) => mounted.slot),
+      ...plan.add.map((image) => image.slot),
     ];
-    const plan = planMounts(duplicates, images);
-    const slots = [...plan.keep.map(({ mounted }) => mounted.slot), ...plan.add.map((image) => image.slot)];
     expect(slots.sort()).toEqual([0, 1, 2]);
     expect(plan.remove).toHaveLength(1);
   });
