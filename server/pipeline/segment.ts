@@ -4,13 +4,18 @@
  * edge refinement and a feather so the edge is soft, not blocky.
  *
  *  1. Background colour model from the image border (a listing photo is framed around the product), with
- *     border stretches that look like the centre left out — the product may touch the frame.
- *  2. Foreground model from interior pixels the border model explains badly.
+ *     border stretches that look like the centre, or (on a smooth backdrop) colour outliers, left out —
+ *     the product may touch the frame. On a smooth backdrop the model also takes in everything
+ *     geodesically close to the border (geodesic.ts), so a flash hotspot or gradient stays backdrop.
+ *  2. Foreground model from interior pixels the border model explains badly (and, on a smooth backdrop,
+ *     that lie behind an edge; on a busy one, the blobs reaching the centre).
  *  3. Min-cut (Boykov–Kolmogorov) on the 4-connected grid with contrast-sensitive pairwise weights;
  *     models re-fitted from the labels and cut again (GrabCut iteration).
  *  4. Keep the big components near the centre, fill small holes not connected to the border.
  *  5. Upsample, re-decide the uncertain edge band with the colour models at full resolution, feather.
  */
+
+import { geodesicDistance, stepQuantile } from './geodesic.js';
 import { type ColourModel, fitColourModel, negLogLikelihood, shadedNegLogLikelihood } from './gmm.js';
 import { GridMaxFlow } from './maxflow.js';
 import { fromRaw, type RawImage, toRaw } from './sharp.js';
@@ -47,6 +52,17 @@ const ITERATIONS = 2;
 const MAX_SHADE_GAIN = 2.2;
 /** …at this many nats per unit of gain. */
 const SHADE_COST = 2;
+/**
+ * Geodesic distance (colour levels above the texture level, geodesic.ts) below which a pixel is smoothly
+ * connected to the trusted border: backdrop, even where its colour has drifted (hotspot, gradient).
+ */
+const NEAR = 3;
+/** Texture level (colour steps, 90th percentile on the border) up to which the backdrop counts as smooth. */
+const SMOOTH_TAU = 6;
+/** More separate outlier stretches on the frame than this means a busy scene, not a smooth backdrop. */
+const MAX_OUTLIER_RUNS = 4;
+/** Nats towards background at geodesic distance 0, fading to 0 at {@link NEAR}. */
+const NEAR_PRIOR = 6;
 
 export async function segment(image: RawImage, options: SegmentOptions = {}): Promise<SegmentResult> {
   if (image.channels !== 3) throw new Error('segment expects 3-channel RGB');
@@ -186,7 +202,21 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   const { width: w, height: h } = small;
   const n = w * h;
   const ring = borderRing(small);
-  const trend = fitTrend(small, ring);
+  const sources = new Uint8Array(n);
+  for (let p = 0; p < n; p++) sources[p] = ring[p] === 1 ? 1 : 0;
+  trimOutliers(small.data, sources);
+  const tau = Math.max(2, stepQuantile(small.data, w, h, sources, 0.9));
+  const geo = geodesicDistance(small.data, w, h, sources, tau);
+  // The geodesic only means something on a smooth backdrop, and the border's colour outliers are only the
+  // product on an otherwise plain scene. On texture (wood grain, a printed sheet) paths pile up cost, and
+  // in clutter the outliers are other things: there the whole ring stays trusted.
+  const smooth = tau <= SMOOTH_TAU && outlierRuns(ring, sources, w, h) <= MAX_OUTLIER_RUNS;
+  const trusted = smooth ? sources : ring.map((r) => (r === 1 ? 1 : 0));
+  if (!smooth) geo.fill(2 * NEAR);
+  // Backdrop samples: the trusted border plus everything smoothly connected to it.
+  const near = new Uint8Array(n);
+  for (let p = 0; p < n; p++) near[p] = trusted[p] === 1 || geo[p]! < NEAR ? 1 : 0;
+  const trend = fitTrend(small, near);
   const offsets = new Float32Array(n * 3);
   const colours = new Float32Array(n * 3);
   for (let y = 0; y < h; y++) {
@@ -197,7 +227,7 @@ function cutSmall(small: RawImage): SmallCut | undefined {
     }
   }
 
-  let bg = fitColourModel(pick(colours, ring, 1), COMPONENTS);
+  let bg = fitColourModel(pick(colours, near, 1), COMPONENTS);
   const dBg = new Float32Array(n);
   const dFg = new Float32Array(n);
   // Seeds are chosen on the plain background cost: a shadow is unusual too, but less than the product.
@@ -208,7 +238,7 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   // usually less so than the product.
   const ringScores = new Float32Array(n);
   let ringCount = 0;
-  for (let p = 0; p < n; p++) if (ring[p] === 1) ringScores[ringCount++] = dBg[p]!;
+  for (let p = 0; p < n; p++) if (trusted[p] === 1) ringScores[ringCount++] = dBg[p]!;
   const threshold = quantile(ringScores.subarray(0, ringCount), 0.98) + 1;
   const insetX = Math.round(w * 0.08);
   const insetY = Math.round(h * 0.08);
@@ -232,9 +262,18 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   for (let y = insetY; y < h - insetY; y++) {
     for (let x = insetX; x < w - insetX; x++) {
       const p = y * w + x;
-      if (dBg[p]! >= cutoff) seeds[p] = 1;
+      if (dBg[p]! >= cutoff && geo[p]! >= 2 * NEAR) seeds[p] = 1;
     }
   }
+  if (pick(colours, seeds, 1).length < 48 * 3) {
+    // Nothing both unusual and behind an edge: fall back to unusual alone.
+    for (let y = insetY; y < h - insetY; y++) {
+      for (let x = insetX; x < w - insetX; x++) if (dBg[y * w + x]! >= cutoff) seeds[y * w + x] = 1;
+    }
+  }
+  // On a busy backdrop, other things on the table are "unusual" too: learn the product from the seed
+  // blobs reaching the centre of the frame (where sellers put it), unless that leaves almost nothing.
+  if (!smooth) keepCentralSeeds(seeds, w, h);
   let fg = fitColourModel(pick(colours, seeds, 1), COMPONENTS);
   scoreBackground(small.data, offsets, bg, dBg);
 
@@ -254,7 +293,8 @@ function cutSmall(small: RawImage): SmallCut | undefined {
     graph.edgeCap.set(template);
     for (let p = 0; p < n; p++) {
       let preference = clamp(dBg[p]! - dFg[p]!, -MAX_DATA_TERM, MAX_DATA_TERM);
-      if (ring[p] === 1) preference -= BORDER_PRIOR;
+      if (trusted[p] === 1) preference -= BORDER_PRIOR;
+      preference -= NEAR_PRIOR * Math.max(0, 1 - geo[p]! / NEAR);
       graph.terminalCap[p] = Math.round(preference * SCALE);
     }
     graph.maxflow();
@@ -273,7 +313,65 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   let area = 0;
   for (let p = 0; p < n; p++) area += mask[p]!;
   if (area < n * 0.002) return undefined;
-  return { mask, fg, bg, trend, confidence: confidenceOf(mask, ring, dBg, dFg, area / n) };
+  return { mask, fg, bg, trend, confidence: confidenceOf(mask, w, h, trusted, dBg, dFg, area / n) };
+}
+
+function keepCentralSeeds(seeds: Uint8Array, w: number, h: number): void {
+  const parts = components(seeds, w, h, 1);
+  let kept = 0;
+  for (let i = 0; i < parts.sizes.length; i++) if (parts.touchesCentre[i]) kept += parts.sizes[i]!;
+  if (kept < 48) return;
+  for (let p = 0; p < seeds.length; p++) {
+    if (seeds[p] === 1 && !parts.touchesCentre[parts.labels[p]!]) seeds[p] = 0;
+  }
+}
+
+/**
+ * Separate stretches of the frame's outermost pixels that {@link trimOutliers} dropped. A product cut by
+ * the frame makes one or two, a strong vignette up to four (the corners); other things on the table cut
+ * by the frame make more, and then the ring's outliers are backdrop after all.
+ */
+function outlierRuns(ring: Uint8Array, sources: Uint8Array, w: number, h: number): number {
+  const perimeter: number[] = [];
+  for (let x = 0; x < w; x++) perimeter.push(x);
+  for (let y = 1; y < h; y++) perimeter.push(y * w + w - 1);
+  for (let x = w - 2; x >= 0; x--) perimeter.push((h - 1) * w + x);
+  for (let y = h - 2; y > 0; y--) perimeter.push(y * w);
+  const out = perimeter.map((p) => ring[p] === 1 && sources[p] === 0);
+  // Start the walk just after an inlier so a run wrapping past the start is counted once.
+  const start = out.indexOf(false);
+  if (start < 0) return 1;
+  let runs = 0;
+  let length = 0;
+  for (let i = 1; i <= out.length; i++) {
+    if (out[(start + i) % out.length]) {
+      length++;
+    } else {
+      if (length >= 3) runs++;
+      length = 0;
+    }
+  }
+  return runs;
+}
+
+/**
+ * Drops source pixels far from the sources' median colour: a product cut off by the frame sits in the
+ * ring, and a geodesic started inside it would call the whole product backdrop.
+ */
+function trimOutliers(data: Uint8Array, sources: Uint8Array): void {
+  const channels: number[][] = [[], [], []];
+  for (let p = 0; p < sources.length; p++) {
+    if (sources[p] !== 1) continue;
+    for (let c = 0; c < 3; c++) channels[c]!.push(data[p * 3 + c]!);
+  }
+  if (channels[0]!.length === 0) return;
+  const median = channels.map((values) => values.sort((a, b) => a - b)[values.length >> 1]!);
+  const distances: number[] = [];
+  const d = (p: number) => distance([data[p * 3]!, data[p * 3 + 1]!, data[p * 3 + 2]!], median);
+  for (let p = 0; p < sources.length; p++) if (sources[p] === 1) distances.push(d(p));
+  distances.sort((a, b) => a - b);
+  const limit = Math.max(30, 3 * distances[distances.length >> 1]!);
+  for (let p = 0; p < sources.length; p++) if (sources[p] === 1 && d(p) > limit) sources[p] = 0;
 }
 
 /**
@@ -486,12 +584,14 @@ function components(mask: Uint8Array, w: number, h: number, value: 0 | 1) {
 }
 
 /**
- * Confidence from three signals: how decisively the two colour models tell pixels apart (busy or
- * product-coloured backgrounds blur this), how much of the trusted border ended up as product, and
- * whether the product's share of the frame is plausible.
+ * Confidence from four signals: how decisively the two colour models tell pixels apart (busy or
+ * product-coloured backgrounds blur this), how much of the trusted border ended up as product, whether
+ * the product's share of the frame is plausible, and how much of the frame's edge the cut-out touches.
  */
 function confidenceOf(
   mask: Uint8Array,
+  w: number,
+  h: number,
   ring: Uint8Array,
   dBg: Float32Array,
   dFg: Float32Array,
@@ -513,7 +613,14 @@ function confidenceOf(
   let area = 1;
   if (areaFraction < 0.02) area = areaFraction / 0.02;
   else if (areaFraction > 0.8) area = Math.max(0, (1 - areaFraction) / 0.2);
-  return clamp(separation * borderClean * borderClean * area, 0, 1);
+  // Product running into the frame: fine for one cut-off side, but a cut-out that meets the frame all
+  // round is usually other things on the table taken for product.
+  let edge = 0;
+  for (let x = 0; x < w; x++) edge += mask[x]! + mask[(h - 1) * w + x]!;
+  for (let y = 1; y < h - 1; y++) edge += mask[y * w]! + mask[y * w + w - 1]!;
+  const touch = edge / Math.max(1, 2 * (w + h) - 4);
+  const framed = clamp(1 - Math.max(0, touch - 0.04) * 4, 0.2, 1);
+  return clamp(separation * borderClean * borderClean * area * framed, 0, 1);
 }
 
 /**
