@@ -115,6 +115,8 @@ describe('Shopee: enhance and replace a listing image', () => {
     const jobs = await db('jobs').where({ sellerId: seller.id });
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({ status: 'succeeded', slot: 1, productId: String(item.itemId) });
+    // A new seller is on the free tier: the result is capped at 1024 px and watermarked (SPEC §4).
+    expect(jobs[0].resultMeta).toMatchObject({ width: 1024, height: 1024, format: 'jpeg' });
     const captures = await db('credit_ledger').where({
       sellerId: seller.id,
       kind: 'capture',

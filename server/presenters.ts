@@ -1,6 +1,8 @@
 /** Response shapes come only from here: explicit fields, never internals (keys, token ciphertext). */
-import type { ConnectionView, JobView, LedgerEntryView, SellerView } from '../shared/api.js';
+import type { ConnectionView, JobView, LedgerEntryView, PresetView, SellerView } from '../shared/api.js';
 import { errorMessage, type Locale } from '../shared/errors.js';
+import { outputOf, WORKFLOW_PRESETS, type WorkflowPresetId } from '../shared/presets.js';
+import { priceOfPreset } from '../shared/pricing.js';
 import type { Job, LedgerEntry, ListingImageChange, Seller, ShopConnection } from './db/models.js';
 
 export function presentSeller(seller: Seller): SellerView {
@@ -59,5 +61,17 @@ export function presentConnection(connection: ShopConnection): ConnectionView {
     shopName: connection.shopName,
     status: connection.status,
     createdAt: new Date(connection.createdAt).toISOString(),
+  };
+}
+
+export function presentPreset(id: WorkflowPresetId): PresetView {
+  const preset = WORKFLOW_PRESETS[id];
+  const output = outputOf(preset.steps);
+  return {
+    id,
+    name: preset.name,
+    marketplace: preset.marketplace,
+    price: priceOfPreset(id),
+    output: { width: output.width, height: output.height, format: output.format },
   };
 }

@@ -5,13 +5,14 @@
 import { z } from 'zod';
 import { LOCALES } from './errors.js';
 import { API_PROVIDERS, MARKETPLACES } from './marketplaces.js';
-import { WORKFLOW_PRESET_IDS } from './presets.js';
+import { OUTPUT_TARGETS, WORKFLOW_PRESET_IDS } from './presets.js';
 
 export const Locale = z.enum(LOCALES);
 export const Marketplace = z.enum(MARKETPLACES);
 export const ApiProvider = z.enum(API_PROVIDERS);
 export const PresetId = z.enum(WORKFLOW_PRESET_IDS);
 export const Tier = z.enum(['free', 'payg', 'professional', 'premium']);
+export type Tier = z.infer<typeof Tier>;
 
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ErrorBody = z.infer<typeof ErrorBody>;
@@ -106,6 +107,22 @@ export const Quote = z.object({
   balance: z.number().int(),
 });
 export type Quote = z.infer<typeof Quote>;
+
+/** GET /v1/presets: what a seller can pick, at the price the server will charge. Public. */
+export const PresetView = z.object({
+  id: PresetId,
+  name: z.object({ en: z.string(), id: z.string() }),
+  /** Where the output is meant to go: a marketplace, or Instagram (posted by hand). */
+  marketplace: z.enum(OUTPUT_TARGETS),
+  price: z.number().int(),
+  output: z.object({
+    width: z.number().int(),
+    height: z.number().int(),
+    format: z.enum(['jpeg', 'png', 'webp']),
+  }),
+});
+export type PresetView = z.infer<typeof PresetView>;
+export const PresetList = z.object({ presets: z.array(PresetView) });
 
 // ---- account / credits
 export const LedgerEntryView = z.object({

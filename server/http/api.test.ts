@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as api from '../../shared/api.js';
+import { WORKFLOW_PRESET_IDS } from '../../shared/presets.js';
 import { priceOfPreset } from '../../shared/pricing.js';
 import { ADMIN_TOKEN, call, type Harness, startHarness } from '../testing/harness.js';
 import { jobForm, productJpeg } from '../testing/images.js';
@@ -271,5 +273,30 @@ describe('service endpoints', () => {
     expect(doc.body.openapi).toBe('3.1.0');
     expect(doc.body.paths['/v1/jobs'].post.requestBody.content['multipart/form-data']).toBeDefined();
     expect(doc.body.paths['/v1/jobs/{id}'].get.parameters[0].name).toBe('id');
+    expect(
+      doc.body.paths['/v1/presets'].get.responses['200'].content['application/json'].schema,
+    ).toBeDefined();
+  });
+
+  it('lists the presets publicly, at the prices jobs are charged and quotes give', async () => {
+    const list = await call(h.baseUrl, 'GET', '/v1/presets');
+    expect(list.status).toBe(200);
+    expect(api.PresetList.parse(list.body).presets.map((p) => p.id)).toEqual(WORKFLOW_PRESET_IDS);
+    expect(list.body.presets[0]).toEqual({
+      id: 'shopee-white-studio',
+      name: { en: 'Shopee white studio', id: 'Shopee putih studio' },
+      marketplace: 'shopee',
+      price: 28,
+      output: { width: 1200, height: 1200, format: 'jpeg' },
+    });
+    expect(list.body.presets.find((p: { id: string }) => p.id === 'tiktok-vertical-studio')).toMatchObject({
+      marketplace: 'tiktok',
+      output: { width: 1080, height: 1920 },
+    });
+    const { token } = await signUp();
+    for (const preset of list.body.presets as Array<{ id: string; price: number }>) {
+      const quote = await call(h.baseUrl, 'GET', `/v1/quote?presetId=${preset.id}`, { token });
+      expect(quote.body.price).toBe(preset.price);
+    }
   });
 });

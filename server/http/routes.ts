@@ -8,12 +8,13 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import * as api from '../../shared/api.js';
 import { errorMessage } from '../../shared/errors.js';
-import { WORKFLOW_PRESETS } from '../../shared/presets.js';
+import { WORKFLOW_PRESET_IDS, WORKFLOW_PRESETS } from '../../shared/presets.js';
 import { priceOfPreset } from '../../shared/pricing.js';
 import type { AppDeps } from '../app.js';
 import { Seller } from '../db/models.js';
 import { AppError } from '../errors.js';
-import { presentConnection, presentLedgerEntry, presentSeller } from '../presenters.js';
+import { imageFetchPolicy } from '../net/safe-fetch.js';
+import { presentConnection, presentLedgerEntry, presentPreset, presentSeller } from '../presenters.js';
 import * as accounts from '../services/accounts.js';
 import * as connections from '../services/connections.js';
 import * as credits from '../services/credits.js';
@@ -144,6 +145,14 @@ export const ROUTES: RouteDef[] = [
       const body = parse(api.UpdateSettingsBody, ctx.request.body);
       return accountView(deps, await accounts.updateLocale(deps.db, seller(ctx).id, body.locale));
     },
+  },
+  {
+    method: 'get',
+    path: '/v1/presets',
+    summary: 'The workflow presets: names, target, price in credits and output size',
+    auth: 'none',
+    response: api.PresetList,
+    handler: async () => ({ presets: WORKFLOW_PRESET_IDS.map(presentPreset) }),
   },
   {
     method: 'get',
@@ -385,16 +394,8 @@ function jobsDeps(deps: AppDeps): jobs.JobsDeps {
     storage: deps.storage,
     logger: deps.logger,
     holdTtlMinutes: deps.config.HOLD_TTL_MINUTES,
-    fetchPolicy: fetchPolicy(deps),
+    fetchPolicy: imageFetchPolicy(deps.config),
     inspectImage: deps.pipeline.inspectImage,
-  };
-}
-
-export function fetchPolicy(deps: Pick<AppDeps, 'config'>) {
-  return {
-    sandboxOrigins: deps.config.SANDBOX_MODE ? deps.config.SANDBOX_IMAGE_ORIGINS : [],
-    maxBytes: deps.config.MAX_UPLOAD_BYTES,
-    timeoutMs: 15_000,
   };
 }
 

@@ -12,6 +12,7 @@ import http from 'node:http';
 import https from 'node:https';
 import ipaddr from 'ipaddr.js';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
+import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 
 export interface SafeFetchPolicy {
@@ -21,6 +22,17 @@ export interface SafeFetchPolicy {
   maxBytes: number;
   timeoutMs: number;
   maxRedirects?: number;
+}
+
+/** The policy for seller image URLs, from the validated config (API at submission, worker at fetch). */
+export function imageFetchPolicy(
+  config: Pick<Config, 'SANDBOX_MODE' | 'SANDBOX_IMAGE_ORIGINS' | 'MAX_UPLOAD_BYTES'>,
+): Omit<SafeFetchPolicy, 'allowedHosts'> {
+  return {
+    sandboxOrigins: config.SANDBOX_MODE ? config.SANDBOX_IMAGE_ORIGINS : [],
+    maxBytes: config.MAX_UPLOAD_BYTES,
+    timeoutMs: 15_000,
+  };
 }
 
 const strictHttps = new RequestFilteringHttpsAgent({ keepAlive: false });

@@ -1,9 +1,9 @@
 /**
  * Final composition on the canvas, in plain JS over raw pixels (one pass, no intermediate encodes):
- * backdrop colour, floor shadow, then the product "over" it with its matte.
+ * backdrop, shadow or reflection, then the product "over" it with its matte.
  */
 
-import type { ShadowLayer } from './shadow.js';
+import type { ReflectionLayer, ShadowLayer } from './shadow.js';
 import type { RawImage } from './sharp.js';
 
 /**
@@ -43,9 +43,10 @@ export function decontaminateEdges(product: RawImage, alpha: Uint8Array, radius:
 }
 
 export interface Composition {
-  canvas: { width: number; height: number };
-  background: [number, number, number];
+  /** Canvas-sized RGB; composited in place (the caller hands it over). */
+  backdrop: RawImage;
   shadow?: ShadowLayer;
+  reflection?: ReflectionLayer;
   product: RawImage;
   alpha: Uint8Array;
   place: { left: number; top: number };
@@ -53,25 +54,40 @@ export interface Composition {
 
 /** Returns the canvas as raw RGB. */
 export function composite(job: Composition): RawImage {
-  const { canvas, background, shadow, product, alpha, place } = job;
-  const data = Buffer.alloc(canvas.width * canvas.height * 3);
-  for (let p = 0; p < canvas.width * canvas.height; p++) {
-    data[p * 3] = background[0];
-    data[p * 3 + 1] = background[1];
-    data[p * 3 + 2] = background[2];
-  }
+  const { backdrop, shadow, reflection, product, alpha, place } = job;
+  const canvas = { width: backdrop.width, height: backdrop.height };
+  const data = backdrop.data;
   if (shadow) {
+    const [sr, sg, sb] = shadow.color ?? [0, 0, 0];
     for (let r = 0; r < shadow.rows; r++) {
       const y = shadow.top + r;
       if (y < 0 || y >= canvas.height) continue;
       for (let sx = 0; sx < shadow.width; sx++) {
         const x = shadow.left + sx;
         if (x < 0 || x >= canvas.width) continue;
-        const keep = 1 - shadow.opacity[r * shadow.width + sx]!;
+        const cover = shadow.opacity[r * shadow.width + sx]!;
+        if (cover === 0) continue;
+        const keep = 1 - cover;
         const i = (y * canvas.width + x) * 3;
-        data[i] = Math.round(data[i]! * keep);
-        data[i + 1] = Math.round(data[i + 1]! * keep);
-        data[i + 2] = Math.round(data[i + 2]! * keep);
+        data[i] = Math.round(data[i]! * keep + sr * cover);
+        data[i + 1] = Math.round(data[i + 1]! * keep + sg * cover);
+        data[i + 2] = Math.round(data[i + 2]! * keep + sb * cover);
+      }
+    }
+  }
+  if (reflection) {
+    const { image, coverage } = reflection;
+    for (let ry = 0; ry < image.height; ry++) {
+      const y = reflection.place.top + ry;
+      if (y < 0 || y >= canvas.height) continue;
+      for (let rx = 0; rx < image.width; rx++) {
+        const x = reflection.place.left + rx;
+        if (x < 0 || x >= canvas.width) continue;
+        const t = coverage[ry * image.width + rx]!;
+        if (t === 0) continue;
+        const i = (y * canvas.width + x) * 3;
+        const j = (ry * image.width + rx) * 3;
+        for (let c = 0; c < 3; c++) data[i + c] = Math.round(image.data[j + c]! * t + data[i + c]! * (1 - t));
       }
     }
   }

@@ -1,33 +1,51 @@
 /**
- * "Enhance photo" for one image and one workflow preset: inspect → decode once (EXIF orientation applied,
- * pixel limit, strict decoder) at a working size → background removal → tone → crop and fit → floor
- * shadow → composite on the backdrop → encode without metadata → check the marketplace's upload rules.
+ * "Enhance photo" for one image and one workflow (a preset's, or one given as data): inspect → decode once
+ * (EXIF orientation applied, pixel limit, strict decoder) at a working size → background removal → the
+ * steps in workflow order (backdrop, lighting, shadow) composed on the canvas → free-tier cap and watermark
+ * → encode without metadata → check the target's (and the listing marketplace's) upload rules.
  */
+import type { Tier } from '../../shared/api.js';
+import type { Marketplace } from '../../shared/marketplaces.js';
 import {
-  OUTPUT_PRESETS,
   type OutputPreset,
+  outputOf,
   UPLOAD_RULES,
   WORKFLOW_PRESETS,
   type WorkflowPresetId,
 } from '../../shared/presets.js';
+import {
+  type BackgroundStep,
+  type LightingStep,
+  type ShadowStep,
+  Workflow,
+  type WorkflowStep,
+} from '../../shared/workflow.js';
 import { AppError, isAppError } from '../errors.js';
+import { parseHex, renderBackdrop, solid } from './backdrop.js';
 import { composite, decontaminateEdges } from './compose.js';
 import { encodeWithin } from './encode.js';
 import { type InspectResult, inspectImage } from './inspect.js';
 import { segment } from './segment.js';
-import { renderFloorShadow } from './shadow.js';
+import { type ReflectionLayer, renderReflection, renderShadow, type ShadowLayer } from './shadow.js';
 import { fromRaw, MAX_INPUT_PIXELS, PIPELINE_TIMEOUT_SECONDS, type RawImage, sharp, toRaw } from './sharp.js';
-import { applyTone, planTone } from './tone.js';
+import { applyTone, planLighting } from './tone.js';
 import { checkUploadRules } from './upload-rules.js';
+import { applyWatermark } from './watermark.js';
 
-export interface EnhanceOptions {
-  presetId: WorkflowPresetId;
+export type EnhanceOptions = ({ presetId: WorkflowPresetId } | { workflow: Workflow }) & {
+  /**
+   * The seller's tier. `free` caps the longest side at {@link FREE_MAX_SIDE} and adds the watermark
+   * (SPEC §4). The worker always passes it; left out, no tier limits apply (tests, benchmarks).
+   */
+  tier?: Tier;
+  /** The listing's marketplace when the result will be pushed there: its upload rules are checked too. */
+  marketplace?: Marketplace;
   /**
    * Called after each stage (10 decode, 40 segment, 70 compose, 95 encode); awaited, so a slow callback
    * holds the job and a throwing one aborts it with its own error.
    */
   onProgress?: (percent: number, stage: string) => void | Promise<void>;
-}
+};
 
 export interface EnhanceOutput {
   data: Buffer;
@@ -37,21 +55,85 @@ export interface EnhanceOutput {
   bytes: number;
   /** 0..1 trust in the cut-out; low values deserve a "check the result" hint in the UI. */
   confidence: number;
+  /** Whether the free-tier watermark was drawn. */
+  watermarked: boolean;
   /** Wall time per stage: inspect, decode, segment, compose, encode, total. */
   timingsMs: Record<string, number>;
 }
 
 /**
- * Longest side the photo is decoded to. Outputs are ≤ 1200 px and the product fills at most 84 % of
- * that, so more pixels only cost time; a little headroom keeps products that fill part of the frame sharp.
+ * Longest side the photo is decoded to. Outputs are ≤ 1200 px on their shorter side (1920 on a 9:16
+ * canvas, where the product is limited by the width) and the product fills at most 84 % of that, so more
+ * pixels only cost time; a little headroom keeps products that fill part of the frame sharp.
  */
 const WORKING_MAX_SIDE = 1600;
 
+/** SPEC §4: the free tier's outputs are at most this long (every target's minimum is ≤ 320 px). */
+export const FREE_MAX_SIDE = 1024;
+
+/** A workflow resolved into what the compose stage draws, in the order the steps came. */
+interface RenderPlan {
+  output: OutputPreset;
+  canvas: { width: number; height: number };
+  /** Canvas px per nominal output px (below 1 under the free-tier cap). */
+  pxScale: number;
+  removeBackground: boolean;
+  background?: BackgroundStep;
+  lighting?: LightingStep;
+  shadow?: ShadowStep;
+  watermark: boolean;
+}
+
+function resolveWorkflow(options: EnhanceOptions): readonly WorkflowStep[] {
+  if ('workflow' in options) {
+    const parsed = Workflow.safeParse(options.workflow);
+    if (!parsed.success) {
+      throw new AppError('VALIDATION_FAILED', `Invalid workflow: ${parsed.error.issues[0]?.message}`, {
+        details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+      });
+    }
+    return parsed.data;
+  }
+  const preset = WORKFLOW_PRESETS[options.presetId];
+  if (!preset) throw new AppError('VALIDATION_FAILED', `Unknown preset: ${String(options.presetId)}`);
+  return preset.steps;
+}
+
+function planRender(steps: readonly WorkflowStep[], tier: Tier | undefined): RenderPlan {
+  const output = outputOf(steps);
+  const capped = tier === 'free';
+  const pxScale = capped ? Math.min(1, FREE_MAX_SIDE / Math.max(output.width, output.height)) : 1;
+  const plan: RenderPlan = {
+    output,
+    canvas: { width: Math.round(output.width * pxScale), height: Math.round(output.height * pxScale) },
+    pxScale,
+    removeBackground: false,
+    watermark: capped,
+  };
+  for (const step of steps) {
+    switch (step.type) {
+      case 'background_removal':
+        plan.removeBackground = true;
+        break;
+      case 'background':
+        plan.background = step;
+        break;
+      case 'lighting':
+        plan.lighting = step;
+        break;
+      case 'shadow':
+        plan.shadow = step;
+        break;
+      case 'export':
+        break;
+    }
+  }
+  return plan;
+}
+
 export async function enhance(input: Buffer, options: EnhanceOptions): Promise<EnhanceOutput> {
-  const workflow = WORKFLOW_PRESETS[options.presetId];
-  if (!workflow) throw new AppError('VALIDATION_FAILED', `Unknown preset: ${String(options.presetId)}`);
-  const preset: OutputPreset = OUTPUT_PRESETS[workflow.output];
-  const steps: ReadonlySet<string> = new Set(workflow.steps);
+  const plan = planRender(resolveWorkflow(options), options.tier);
+  const { output } = plan;
   const timingsMs: Record<string, number> = {};
   const started = performance.now();
   let lapStart = started;
@@ -74,7 +156,7 @@ export async function enhance(input: Buffer, options: EnhanceOptions): Promise<E
 
   let matte: Uint8Array;
   let confidence: number;
-  if (!steps.has('background_removal')) {
+  if (!plan.removeBackground) {
     matte = new Uint8Array(rgb.width * rgb.height).fill(255);
     confidence = 1;
   } else if (cutout) {
@@ -89,19 +171,24 @@ export async function enhance(input: Buffer, options: EnhanceOptions): Promise<E
   lap('segment');
   await progress(40, 'segment');
 
-  const canvas = await ours(() => composeOnCanvas(rgb, matte, preset, steps));
+  const canvas = await ours(async () => {
+    const composed = await composeOnCanvas(rgb, matte, plan);
+    if (plan.watermark) await applyWatermark(composed);
+    return composed;
+  });
   lap('compose');
   await progress(70, 'compose');
 
-  const maxBytes = Math.min(preset.maxBytes, UPLOAD_RULES[preset.marketplace].maxBytes);
-  const data = await ours(() => encodeWithin(canvas, preset.format, preset.quality, maxBytes));
+  const targets = [output.target, ...(options.marketplace ? [options.marketplace] : [])];
+  const maxBytes = Math.min(output.maxBytes, ...targets.map((t) => UPLOAD_RULES[t].maxBytes));
+  const data = await ours(() => encodeWithin(canvas, output.format, output.quality, maxBytes));
   lap('encode');
   await progress(95, 'encode');
 
-  const result = { format: preset.format, width: canvas.width, height: canvas.height, bytes: data.length };
-  checkUploadRules(result, preset.marketplace);
+  const result = { format: output.format, width: canvas.width, height: canvas.height, bytes: data.length };
+  for (const target of new Set(targets)) checkUploadRules(result, target);
   timingsMs.total = Math.round((performance.now() - started) * 10) / 10;
-  return { data, ...result, confidence, timingsMs };
+  return { data, ...result, confidence, watermarked: plan.watermark, timingsMs };
 }
 
 /**
@@ -198,13 +285,9 @@ function splitAlpha(rgba: RawImage): { rgb: RawImage; cutout?: Uint8Array } {
   return isCutout ? { rgb: image, cutout: alpha } : { rgb: image };
 }
 
-/** Crop to the product, fit it inside the canvas minus padding, tone it, shadow it, composite. */
-async function composeOnCanvas(
-  rgb: RawImage,
-  matte: Uint8Array,
-  preset: OutputPreset,
-  steps: ReadonlySet<string>,
-): Promise<RawImage> {
+/** Crop to the product, fit it inside the canvas minus padding, light it, draw backdrop, shadow, product. */
+async function composeOnCanvas(rgb: RawImage, matte: Uint8Array, plan: RenderPlan): Promise<RawImage> {
+  const { canvas, output } = plan;
   const fit = boundingBox(matte, rgb.width, rgb.height, 128) ?? {
     left: 0,
     top: 0,
@@ -222,19 +305,22 @@ async function composeOnCanvas(
   crop.width = Math.min(rgb.width, fit.left + fit.width + margin) - crop.left;
   crop.height = Math.min(rgb.height, fit.top + fit.height + margin) - crop.top;
 
-  const boxWidth = preset.width * (1 - 2 * preset.padding);
-  const boxHeight = preset.height * (1 - 2 * preset.padding);
+  // A reflection needs floor room below the product: shrink the box by a fifth and lift the product.
+  const reflection = plan.shadow?.kind === 'reflection';
+  const boxWidth = canvas.width * (1 - 2 * output.padding);
+  const boxHeight = canvas.height * (1 - 2 * output.padding) * (reflection ? 0.8 : 1);
+  const lift = reflection ? boxHeight * 0.125 : 0;
   const scale = Math.min(boxWidth / fit.width, boxHeight / fit.height);
   const outWidth = Math.max(1, Math.round(crop.width * scale));
   const outHeight = Math.max(1, Math.round(crop.height * scale));
   const place = {
-    left: Math.round((preset.width - fit.width * scale) / 2 - (fit.left - crop.left) * scale),
-    top: Math.round((preset.height - fit.height * scale) / 2 - (fit.top - crop.top) * scale),
+    left: Math.round((canvas.width - fit.width * scale) / 2 - (fit.left - crop.left) * scale),
+    top: Math.round((canvas.height - fit.height * scale) / 2 - lift - (fit.top - crop.top) * scale),
   };
 
   let productPipeline = fromRaw(rgb).extract(crop).resize(outWidth, outHeight, { fit: 'fill' });
-  if (steps.has('lighting_auto')) productPipeline = applyTone(productPipeline, planTone(rgb, matte));
-  const [product, alphaImage] = await Promise.all([
+  if (plan.lighting) productPipeline = applyTone(productPipeline, planLighting(plan.lighting, rgb, matte));
+  const [product, alphaImage, backdrop] = await Promise.all([
     toRaw(productPipeline, 3),
     toRaw(
       fromRaw({
@@ -247,17 +333,33 @@ async function composeOnCanvas(
         .resize(outWidth, outHeight, { fit: 'fill' }),
       1,
     ),
+    plan.background
+      ? renderBackdrop(plan.background, canvas.width, canvas.height)
+      : Promise.resolve(solid(parseHex(output.background), canvas.width, canvas.height)),
   ]);
   const alpha = alphaImage.data;
   // The edge ramp is ~2–3 working pixels wide, i.e. ~2.5·scale output pixels. Capped: on a tiny photo
   // blown up 20× a full-width window would cost seconds for no visible gain.
   decontaminateEdges(product, alpha, Math.min(6, Math.max(2, Math.round(scale * 2.5))));
 
-  const canvas = { width: preset.width, height: preset.height };
-  const shadow = steps.has('shadow')
-    ? renderFloorShadow(alpha, outWidth, outHeight, place, canvas)
-    : undefined;
-  return composite({ canvas, background: parseHex(preset.background), shadow, product, alpha, place });
+  let shadow: ShadowLayer | undefined;
+  let mirrored: ReflectionLayer | undefined;
+  const step = plan.shadow;
+  if (step?.kind === 'reflection') {
+    mirrored = await renderReflection(step, product, alpha, place, plan.pxScale);
+  } else if (step) {
+    // `kind` is narrowed to natural | drop here; the spread carries that into the step's type.
+    shadow = await renderShadow(
+      { ...step, kind: step.kind },
+      alpha,
+      outWidth,
+      outHeight,
+      place,
+      canvas,
+      plan.pxScale,
+    );
+  }
+  return composite({ backdrop, shadow, reflection: mirrored, product, alpha, place });
 }
 
 function boundingBox(
@@ -281,11 +383,4 @@ function boundingBox(
     }
   }
   return right < 0 ? undefined : { left, top, width: right - left + 1, height: bottom - top + 1 };
-}
-
-function parseHex(hex: string): [number, number, number] {
-  const match = /^#([0-9a-f]{6})$/i.exec(hex);
-  if (!match) throw new Error(`preset background is not #rrggbb: ${hex}`);
-  const value = Number.parseInt(match[1]!, 16);
-  return [(value >> 16) & 255, (value >> 8) & 255, value & 255];
 }

@@ -5,13 +5,14 @@
  * conservative: a product's colour is a fact about the product, and a wrong "fix" costs more than a
  * missed one.
  */
+import type { LightingPreset, LightingStep } from '../../shared/workflow.js';
 import type { RawImage, Sharp } from './sharp.js';
 
 export interface TonePlan {
   /** 3×3 colour matrix for `sharp.recomb`: saturation × levels gain × white-balance gains. */
   matrix: [[number, number, number], [number, number, number], [number, number, number]];
-  /** Levels offset added after the matrix (`sharp.linear`; sharp always runs recomb before linear). */
-  offset: number;
+  /** Per-channel offset added after the matrix (`sharp.linear`; sharp always runs recomb before linear). */
+  offset: [number, number, number];
   /** 3×3 unsharp kernel for `sharp.convolve` (runs after the resize). */
   sharpen: { width: 3; height: 3; kernel: number[] };
 }
@@ -70,13 +71,79 @@ export function planTone(scene: RawImage, alpha: Uint8Array): TonePlan {
       (col) => ((1 - SATURATION) * LUMA[col]! + (row === col ? SATURATION : 0)) * gains[col]! * gain,
     ),
   ) as TonePlan['matrix'];
-  const k = SHARPEN_AMOUNT;
+  return { matrix, offset: [offset, offset, offset], sharpen: sharpenKernel(SHARPEN_AMOUNT) };
+}
+
+function sharpenKernel(k: number): TonePlan['sharpen'] {
   const edge = -k / 8;
-  return {
-    matrix,
-    offset,
-    sharpen: { width: 3, height: 3, kernel: [edge, edge, edge, edge, 1 + k, edge, edge, edge, edge] },
+  return { width: 3, height: 3, kernel: [edge, edge, edge, edge, 1 + k, edge, edge, edge, edge] };
+}
+
+/** The look of a lighting step, as adjustments on top of the product's auto-levels. */
+export interface LightingAdjustment {
+  /** −100..100: adds up to ±25 % of full scale. */
+  brightness: number;
+  /** −100..100: slope around mid-grey from 0.5× to 1.5×. */
+  contrast: number;
+  /** −100..100: red up and blue down (warmer) or the reverse, up to ±12 %. */
+  warmth: number;
+  /** Saturation factor around luma (1 = unchanged). */
+  saturation: number;
+  /** Unsharp amount of the 3×3 kernel. */
+  sharpen: number;
+}
+
+/**
+ * Seed §2.2.3: Studio (bright, even), Natural (soft daylight), Dramatic (high contrast), Bright (high-key),
+ * Moody (low-key). Each is measurably different (tone.test.ts): contrast, mean level and warmth.
+ */
+export const LIGHTING_LOOKS: Record<LightingPreset, LightingAdjustment> = {
+  studio: { brightness: 8, contrast: 10, warmth: 0, saturation: 1.04, sharpen: 0.4 },
+  natural: { brightness: 4, contrast: -12, warmth: 30, saturation: 1, sharpen: 0.25 },
+  dramatic: { brightness: -6, contrast: 65, warmth: 0, saturation: 1.12, sharpen: 0.6 },
+  bright: { brightness: 28, contrast: -6, warmth: 4, saturation: 1.02, sharpen: 0.35 },
+  moody: { brightness: -30, contrast: 10, warmth: -25, saturation: 0.85, sharpen: 0.35 },
+};
+
+/**
+ * The tone plan of a lighting step. `auto` is the conservative correction above; a preset is the same
+ * correction followed by its look; manual numbers apply to the photo as it is (the seller asked for them).
+ */
+export function planLighting(step: LightingStep, scene: RawImage, alpha: Uint8Array): TonePlan {
+  if (step.kind === 'auto') return planTone(scene, alpha);
+  if (step.kind === 'preset') return withAdjustment(planTone(scene, alpha), LIGHTING_LOOKS[step.preset]);
+  const neutral: TonePlan = {
+    matrix: [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ],
+    offset: [0, 0, 0],
+    sharpen: sharpenKernel(0),
   };
+  return withAdjustment(neutral, { ...step, saturation: 1, sharpen: 0.3 });
+}
+
+/**
+ * Composes an adjustment after a plan: x' = k·W·S·(M·x + o) + 128·(1 − k) + b, with S saturation, W warmth
+ * gains, k contrast and b brightness. One recomb and one linear, whatever the look (sharp runs only one).
+ */
+function withAdjustment(plan: TonePlan, look: LightingAdjustment): TonePlan {
+  const k = 1 + (0.5 * look.contrast) / 100;
+  const brightness = (0.25 * 255 * look.brightness) / 100;
+  const w = look.warmth / 100;
+  const warmthGains = [1 + 0.12 * w, 1 + 0.02 * w, 1 - 0.12 * w];
+  const s = look.saturation;
+  const adjust = [0, 1, 2].map((row) =>
+    [0, 1, 2].map((col) => k * warmthGains[row]! * ((1 - s) * LUMA[col]! + (row === col ? s : 0))),
+  );
+  const matrix = [0, 1, 2].map((row) =>
+    [0, 1, 2].map((col) => adjust[row]!.reduce((sum, a, i) => sum + a * plan.matrix[i]![col]!, 0)),
+  ) as TonePlan['matrix'];
+  const offset = [0, 1, 2].map(
+    (row) => adjust[row]!.reduce((sum, a, i) => sum + a * plan.offset[i]!, 0) + 128 * (1 - k) + brightness,
+  ) as TonePlan['offset'];
+  return { matrix, offset, sharpen: sharpenKernel(look.sharpen) };
 }
 
 /**
@@ -85,7 +152,7 @@ export function planTone(scene: RawImage, alpha: Uint8Array): TonePlan {
  * image on this glibc build), against ~20 ms for all three of these together.
  */
 export function applyTone(pipeline: Sharp, plan: TonePlan): Sharp {
-  return pipeline.recomb(plan.matrix).linear(1, plan.offset).convolve(plan.sharpen);
+  return pipeline.recomb(plan.matrix).linear([1, 1, 1], plan.offset).convolve(plan.sharpen);
 }
 
 /**

@@ -1,5 +1,4 @@
-import type { Marketplace } from '../../shared/marketplaces.js';
-import { UPLOAD_RULES } from '../../shared/presets.js';
+import { type OutputTarget, UPLOAD_RULES } from '../../shared/presets.js';
 import { AppError } from '../errors.js';
 
 export interface EncodedImageFacts {
@@ -13,7 +12,7 @@ export interface EncodedImageFacts {
  * Throws unless the output satisfies the marketplace's upload rules (SPEC §2: "check it, don't hope").
  * A violation is our bug, not the seller's, hence PROCESSING_FAILED (credits are returned).
  */
-export function checkUploadRules(output: EncodedImageFacts, marketplace: Marketplace): void {
+export function checkUploadRules(output: EncodedImageFacts, marketplace: OutputTarget): void {
   const rules = UPLOAD_RULES[marketplace];
   const problems: string[] = [];
   if (!rules.formats.includes(output.format))

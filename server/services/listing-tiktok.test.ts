@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTikTokSandbox, type TikTokSandbox } from '../../sandbox/tiktok/index.js';
 import { approveAuthorization } from '../../sandbox/tiktok/testing.js';
 import { ShopConnection } from '../db/models.js';
+import { decodeRgb, pixelAt } from '../pipeline/testing/pixels.js';
 import { ADMIN_TOKEN, call, type Harness, startHarness } from '../testing/harness.js';
 import { jobForm, productJpeg } from '../testing/images.js';
 
@@ -102,13 +103,47 @@ describe('TikTok Shop / Tokopedia connection', () => {
   });
 });
 
+/** Darkest luma in the result's bottom-right corner, where the free tier's watermark goes. */
+async function cornerInk(token: string, jobId: string): Promise<number> {
+  const result = await fetch(`${h.baseUrl}/v1/jobs/${jobId}/result`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const image = await decodeRgb(Buffer.from(await result.arrayBuffer()));
+  let darkest = 255;
+  for (let y = image.height - Math.round(image.height * 0.06); y < image.height - 4; y++) {
+    for (let x = image.width - Math.round(image.width * 0.2); x < image.width - 4; x++) {
+      const [r, g, b] = pixelAt(image, x, y);
+      darkest = Math.min(darkest, 0.299 * r + 0.587 * g + 0.114 * b);
+    }
+  }
+  return darkest;
+}
+
+describe('tiers (SPEC §4: free = watermark, max 1024 px)', () => {
+  it('a free seller gets a 1024 px result with the watermark; a professional seller 1200 px without', async () => {
+    const { token, sellerId } = await connectedSeller();
+    const product = tokopediaProduct();
+    const free = await finishedJob(token, 'tokopedia', product.id, 2);
+    expect(free.result).toMatchObject({ width: 1024, height: 1024, format: 'jpeg' });
+    expect(await cornerInk(token, free.id)).toBeLessThan(215);
+
+    // The worker reads the tier when the job runs, so an upgrade applies to the next job.
+    await h.database.db('sellers').where({ id: sellerId }).update({ tier: 'professional' });
+    const paid = await finishedJob(token, 'tokopedia', product.id, 2);
+    expect(paid.result).toMatchObject({ width: 1200, height: 1200, format: 'jpeg' });
+    expect(paid.price).toBe(free.price);
+    expect(await cornerInk(token, paid.id)).toBeGreaterThanOrEqual(245);
+  });
+});
+
 describe('replace and revert through the TikTok Shop API', () => {
   it('replaces a Tokopedia listing image: full ordered list, listing platforms kept, review state reported', async () => {
     const { token } = await connectedSeller();
     const product = tokopediaProduct();
     const before = sandbox.getProduct(product.id)!;
     const job = await finishedJob(token, 'tokopedia', product.id, 1);
-    expect(job.result).toMatchObject({ width: 1200, height: 1200 });
+    // A new sign-up is on the free tier: 1024 px at most (SPEC §4), still above Tokopedia's 300 px minimum.
+    expect(job.result).toMatchObject({ width: 1024, height: 1024 });
 
     const applied = await call(h.baseUrl, 'POST', `/v1/jobs/${job.id}/apply`, { token });
     expect(applied.status).toBe(200);

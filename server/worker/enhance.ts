@@ -1,8 +1,9 @@
 /** The "enhance" job handler: source image → pipeline → stored result → capture, or fail → release. */
-import { IMAGE_CDN_HOSTS } from '../../shared/marketplaces.js';
+import type { Tier } from '../../shared/api.js';
+import { IMAGE_CDN_HOSTS, type Marketplace } from '../../shared/marketplaces.js';
 import type { WorkflowPresetId } from '../../shared/presets.js';
 import type { Db } from '../db/knex.js';
-import { Job, type ResultMeta } from '../db/models.js';
+import { Job, type ResultMeta, Seller } from '../db/models.js';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type SafeFetchPolicy, safeFetchImage } from '../net/safe-fetch.js';
@@ -23,6 +24,10 @@ export interface Pipeline {
     input: Buffer,
     options: {
       presetId: WorkflowPresetId;
+      /** Free: watermark and the 1024 px cap (SPEC §4). */
+      tier: Tier;
+      /** The listing the result goes to: its upload rules apply too. */
+      marketplace: Marketplace;
       onProgress?: (percent: number, stage: string) => void | Promise<void>;
     },
   ): Promise<Omit<ResultMeta, 'format'> & { data: Buffer; format: string }>;
@@ -68,10 +73,15 @@ export function enhanceHandler(deps: {
       const job = await startProcessing(db, id, ctx.attempt);
       if (!job) return; // finished already (a duplicate delivery) or deleted
       try {
+        // The tier as it is now, not at job creation: an upgrade before the job runs gets the paid output.
+        const owner = await Seller.query(db).findById(job.sellerId);
+        if (!owner) throw new PermanentJobError('NOT_FOUND');
         const input = await loadInput(job);
         await reportProgress(db, id, 10, 'decode');
         const output = await pipeline.enhance(input, {
           presetId: job.presetId,
+          tier: owner.tier,
+          marketplace: job.marketplace,
           onProgress: async (percent, stage) => {
             await reportProgress(db, id, Math.max(10, Math.min(95, percent)), stage);
             await ctx.updateProgress(percent);

@@ -1,6 +1,6 @@
 /** Starts the worker side: job handlers, the BullMQ worker and the recovery loop. */
 
-import { fetchPolicy } from '../http/routes.js';
+import { imageFetchPolicy } from '../net/safe-fetch.js';
 import { createRegistry, type RunningWorker, startWorker } from '../queue/index.js';
 import type { Runtime } from '../runtime.js';
 import { startRecoveryLoop } from '../services/recovery.js';
@@ -22,7 +22,7 @@ export function startWorkerProcess(
 ): RunningWorker {
   const { db, storage, logger, config } = runtime;
   const registry = createRegistry([
-    ['enhance', enhanceHandler({ db, storage, logger, pipeline, fetchPolicy: fetchPolicy(runtime) })],
+    ['enhance', enhanceHandler({ db, storage, logger, pipeline, fetchPolicy: imageFetchPolicy(config) })],
   ]);
   const worker = startWorker(
     registry,
