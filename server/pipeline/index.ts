@@ -1,5 +1,6 @@
 /** The image pipeline ("Enhance photo", SPEC §2). The only product module that touches sharp. */
 export { type EnhanceOptions, type EnhanceOutput, enhance } from './enhance.js';
 export { type InputFormat, type InspectLimits, type InspectResult, inspectImage } from './inspect.js';
+export { computeMatte, type MatteOutput } from './matte.js';
 export { MAX_INPUT_PIXELS } from './sharp.js';
 export { checkUploadRules, type EncodedImageFacts } from './upload-rules.js';
