@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../gmm.js';
 import { sharp } from '../sharp.js';
+import { mix, valueNoise } from '../testing/synthetic.js';
 
 export const CATEGORIES = [
   'plain',
@@ -332,25 +333,6 @@ function makeProduct(shape: Shape, cx: number, cy: number, m: number, colour: Rg
 
 // ─────────────────────────── backgrounds ────────────────────────────
 
-/** Smooth value noise in [0, 1): hashed lattice values, quintic interpolation. */
-function valueNoise(seed: number): (x: number, y: number) => number {
-  const hash = (ix: number, iy: number): number => {
-    let h = Math.imul(ix, 374761393) ^ Math.imul(iy, 668265263) ^ Math.imul(seed, 2246822519);
-    h = Math.imul(h ^ (h >>> 13), 1274126177);
-    return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
-  };
-  const fade = (t: number): number => t * t * t * (t * (t * 6 - 15) + 10);
-  return (x, y) => {
-    const ix = Math.floor(x);
-    const iy = Math.floor(y);
-    const fx = fade(x - ix);
-    const fy = fade(y - iy);
-    const top = mix(hash(ix, iy), hash(ix + 1, iy), fx);
-    const bottom = mix(hash(ix, iy + 1), hash(ix + 1, iy + 1), fx);
-    return mix(top, bottom, fy);
-  };
-}
-
 type Background = (x: number, y: number, out: Float32Array) => void;
 
 function makeBackground(
@@ -650,10 +632,6 @@ export function renderPixels(spec: SceneSpec): { pixels: Buffer; alpha: Buffer }
     }
   }
   return { pixels, alpha };
-}
-
-function mix(a: number, b: number, t: number): number {
-  return a + (b - a) * t;
 }
 
 function clamp01(v: number): number {

@@ -262,7 +262,7 @@ function roundRect(x: number, y: number, cx: number, cy: number, hw: number, hh:
 }
 
 /** Smooth value noise in [0, 1): hashed lattice values with quintic interpolation. */
-function valueNoise(seed: number): (x: number, y: number) => number {
+export function valueNoise(seed: number): (x: number, y: number) => number {
   const hash = (ix: number, iy: number): number => {
     let h = Math.imul(ix, 374761393) ^ Math.imul(iy, 668265263) ^ Math.imul(seed, 2246822519);
     h = Math.imul(h ^ (h >>> 13), 1274126177);
@@ -311,7 +311,7 @@ export function parseHex(hex: string): Rgb {
   return [(value >> 16) & 255, (value >> 8) & 255, value & 255];
 }
 
-function mix(a: number, b: number, t: number): number {
+export function mix(a: number, b: number, t: number): number {
   return a + (b - a) * t;
 }
 
