@@ -5,7 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import { createDb, type Db, migrateLatest } from '../db/knex.js';
 
-export const TEMPLATE_DB = 'lumiku_test_template';
+/**
+ * Each run (a vitest invocation, a bench) builds its own template, named in the environment so the test
+ * processes it forks find it: two runs on one machine never clone each other's half-built template.
+ */
+function templateDb(): string {
+  process.env.LUMIKU_TEST_TEMPLATE ??= `lumiku_tpl_${randomBytes(5).toString('hex')}`;
+  return process.env.LUMIKU_TEST_TEMPLATE;
+}
 
 export function adminUrl(): string {
   return process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -17,20 +24,31 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** Run once per test run (vitest globalSetup): (re)build the template from the migrations. */
+/** Run once per test run (vitest globalSetup): build this run's template from the migrations. */
 export async function prepareTemplate(): Promise<void> {
+  const name = templateDb();
   const admin = createDb(adminUrl(), { max: 1 });
   try {
-    await admin.raw(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await admin.raw(`CREATE DATABASE ${TEMPLATE_DB}`);
+    await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.raw(`CREATE DATABASE ${name}`);
   } finally {
     await admin.destroy();
   }
-  const template = createDb(withDatabase(adminUrl(), TEMPLATE_DB), { max: 1 });
+  const template = createDb(withDatabase(adminUrl(), name), { max: 1 });
   try {
     await migrateLatest(template);
   } finally {
     await template.destroy();
+  }
+}
+
+/** Run at the end of a test run (vitest globalSetup teardown). */
+export async function dropTemplate(): Promise<void> {
+  const admin = createDb(adminUrl(), { max: 1 });
+  try {
+    await admin.raw(`DROP DATABASE IF EXISTS ${templateDb()} WITH (FORCE)`);
+  } finally {
+    await admin.destroy();
   }
 }
 
@@ -44,7 +62,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `lumiku_t_${randomBytes(6).toString('hex')}`;
   const admin = createDb(adminUrl(), { max: 1 });
   try {
-    await admin.raw(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+    await admin.raw(`CREATE DATABASE ${name} TEMPLATE ${templateDb()}`);
   } finally {
     await admin.destroy();
   }

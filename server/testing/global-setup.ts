@@ -1,5 +1,6 @@
-import { prepareTemplate } from './db.js';
+import { dropTemplate, prepareTemplate } from './db.js';
 
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<() => Promise<void>> {
   await prepareTemplate();
+  return dropTemplate;
 }
