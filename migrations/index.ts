@@ -6,10 +6,12 @@
 import type { Knex } from 'knex';
 import * as initial from './20261121000000_initial.js';
 import * as connectors from './20261121010000_connectors_and_revert.js';
+import * as templates from './20261121020000_templates.js';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261121000000_initial': initial,
   '20261121010000_connectors_and_revert': connectors,
+  '20261121020000_templates': templates,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

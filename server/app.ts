@@ -2,6 +2,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
+import type { WorkflowStep } from '../shared/workflow.js';
 import type { Config } from './config.js';
 import type { TokenCipher } from './crypto/token-cipher.js';
 import type { Db } from './db/knex.js';
@@ -21,7 +22,11 @@ export interface AppDeps {
   cipher: TokenCipher;
   /** Marketplace APIs with configured credentials. */
   connectors: Connectors;
-  pipeline: { inspectImage(input: Buffer): Promise<unknown> };
+  pipeline: {
+    inspectImage(input: Buffer): Promise<unknown>;
+    /** Template gallery thumbnails (WebP). */
+    renderWorkflowPreview(steps: readonly WorkflowStep[]): Promise<Buffer>;
+  };
   /** Readiness probe of the queue's Redis. */
   pingRedis(): Promise<void>;
 }

@@ -22,6 +22,7 @@ export function presentJob(job: Job, locale: Locale, changes: readonly ListingIm
     productId: job.productId,
     slot: job.slot,
     presetId: job.presetId,
+    templateId: job.templateId,
     price: job.price,
     createdAt: new Date(job.createdAt).toISOString(),
     finishedAt: job.finishedAt ? new Date(job.finishedAt).toISOString() : null,

@@ -13,7 +13,8 @@ import { ShopeeClient } from './marketplaces/shopee/client.js';
 import { shopeeConnector } from './marketplaces/shopee/connector.js';
 import { TikTokClient } from './marketplaces/tiktok/client.js';
 import { tiktokConnector } from './marketplaces/tiktok/connector.js';
-import { enhance, inspectImage } from './pipeline/index.js';
+import { type EnhanceOptions, enhance, inspectImage, renderWorkflowPreview } from './pipeline/index.js';
+import { createBackgroundRemover } from './providers/background-removal/index.js';
 import { JobQueue } from './queue/index.js';
 import { LocalStorage } from './storage/index.js';
 
@@ -64,7 +65,7 @@ export function createRuntime(config: Config, logger: Logger, options: { db?: Db
     storage: new LocalStorage(config.STORAGE_DIR),
     cipher: new TokenCipher(config.TOKEN_ENCRYPTION_KEYS),
     connectors: createConnectors(config),
-    pipeline: { inspectImage },
+    pipeline: { inspectImage, renderWorkflowPreview },
     pingRedis: async () => {
       await queue.state('readiness-probe');
     },
@@ -76,3 +77,25 @@ export function createRuntime(config: Config, logger: Logger, options: { db?: Db
 }
 
 export const pipeline = { enhance, inspectImage };
+
+/**
+ * The pipeline with the configured background remover bound in, so the worker passes nothing new: the
+ * provider's key stays in this process's config, never in a job payload (security.md "Queue").
+ */
+export function createPipeline(config: Config, logger: Logger): typeof pipeline {
+  const backgroundRemover = createBackgroundRemover(config);
+  if (!backgroundRemover) return pipeline;
+  return {
+    inspectImage,
+    async enhance(input: Buffer, options: EnhanceOptions) {
+      const output = await enhance(input, { ...options, backgroundRemover });
+      if (output.matteFallbackReason) {
+        logger.warn(
+          { provider: backgroundRemover.provider, reason: output.matteFallbackReason },
+          'background removal provider failed; used local segmentation',
+        );
+      }
+      return output;
+    },
+  };
+}

@@ -6,11 +6,19 @@ import { z } from 'zod';
 import { LOCALES } from './errors.js';
 import { API_PROVIDERS, MARKETPLACES } from './marketplaces.js';
 import { OUTPUT_TARGETS, WORKFLOW_PRESET_IDS } from './presets.js';
+import {
+  TEMPLATE_ASPECTS,
+  TEMPLATE_CATEGORIES,
+  TEMPLATE_OCCASIONS,
+  TEMPLATE_PLATFORMS,
+} from './templates.js';
 
 export const Locale = z.enum(LOCALES);
 export const Marketplace = z.enum(MARKETPLACES);
 export const ApiProvider = z.enum(API_PROVIDERS);
 export const PresetId = z.enum(WORKFLOW_PRESET_IDS);
+/** Shape only: whether the template exists is the server's lookup (404 / 400). */
+export const TemplateId = z.string().regex(/^[a-z0-9-]{1,64}$/);
 export const Tier = z.enum(['free', 'payg', 'professional', 'premium']);
 export type Tier = z.infer<typeof Tier>;
 
@@ -43,19 +51,26 @@ export const JobStatus = z.enum(['queued', 'processing', 'succeeded', 'failed'])
 export type JobStatus = z.infer<typeof JobStatus>;
 
 /** Fields of POST /v1/jobs: JSON, or multipart/form-data with these as fields plus an `image` file. */
-export const CreateJobBody = z.strictObject({
-  kind: z.literal('enhance'),
-  marketplace: Marketplace,
-  /** The marketplace's product id (Shopee item_id, TikTok Shop product id). */
-  productId: z.string().regex(/^\d{1,24}$/),
-  /** 0-based index of the image slot on the listing. */
-  slot: z.coerce.number().int().min(0).max(8),
-  /** Marketplace CDN URL of the source image; omit when uploading the bytes as `image`. */
-  imageUrl: z.url().max(2048).optional(),
-  presetId: PresetId,
-  /** The marketplace image id the slot held when the seller clicked (used to detect a changed listing). */
-  sourceImageId: z.string().max(200).optional(),
-});
+export const CreateJobBody = z
+  .strictObject({
+    kind: z.literal('enhance'),
+    marketplace: Marketplace,
+    /** The marketplace's product id (Shopee item_id, TikTok Shop product id). */
+    productId: z.string().regex(/^\d{1,24}$/),
+    /** 0-based index of the image slot on the listing. */
+    slot: z.coerce.number().int().min(0).max(8),
+    /** Marketplace CDN URL of the source image; omit when uploading the bytes as `image`. */
+    imageUrl: z.url().max(2048).optional(),
+    /** What to run: a preset, or (instead) a template from GET /v1/templates. Exactly one of the two. */
+    presetId: PresetId.optional(),
+    templateId: TemplateId.optional(),
+    /** The marketplace image id the slot held when the seller clicked (used to detect a changed listing). */
+    sourceImageId: z.string().max(200).optional(),
+  })
+  .refine((b) => (b.presetId === undefined) !== (b.templateId === undefined), {
+    message: 'Give exactly one of presetId and templateId.',
+    path: ['presetId'],
+  });
 export type CreateJobBody = z.infer<typeof CreateJobBody>;
 
 export const JobView = z.object({
@@ -67,7 +82,9 @@ export const JobView = z.object({
   marketplace: Marketplace,
   productId: z.string(),
   slot: z.number().int(),
-  presetId: PresetId,
+  /** Exactly one of presetId and templateId is set. */
+  presetId: PresetId.nullable(),
+  templateId: TemplateId.nullable(),
   price: z.number().int(),
   createdAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().nullable(),
@@ -123,6 +140,35 @@ export const PresetView = z.object({
 });
 export type PresetView = z.infer<typeof PresetView>;
 export const PresetList = z.object({ presets: z.array(PresetView) });
+
+// ---- templates (SPEC §2)
+const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+/** GET /v1/templates filters; all optional, combined with AND. `q` matches names and tags. */
+export const TemplateQuery = z.strictObject({
+  category: z.enum(TEMPLATE_CATEGORIES).optional(),
+  platform: z.enum(TEMPLATE_PLATFORMS).optional(),
+  aspect: z.enum(TEMPLATE_ASPECTS).optional(),
+  premium: booleanParam.optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+});
+export type TemplateQuery = z.infer<typeof TemplateQuery>;
+export const TemplateView = z.object({
+  id: TemplateId,
+  name: z.object({ en: z.string(), id: z.string() }),
+  category: z.enum(TEMPLATE_CATEGORIES),
+  occasion: z.enum(TEMPLATE_OCCASIONS).nullable(),
+  platform: z.enum(TEMPLATE_PLATFORMS),
+  aspect: z.enum(TEMPLATE_ASPECTS),
+  premium: z.boolean(),
+  tags: z.array(z.string()),
+  price: z.number().int(),
+  /** Jobs that succeeded with this template. */
+  usageCount: z.number().int(),
+  /** Path of the preview thumbnail (GET, public). */
+  previewUrl: z.string(),
+});
+export type TemplateView = z.infer<typeof TemplateView>;
+export const TemplateList = z.object({ templates: z.array(TemplateView) });
 
 // ---- account / credits
 export const LedgerEntryView = z.object({

@@ -23,6 +23,7 @@ export function jobView(overrides: Partial<JobView> = {}): JobView {
     productId: '1234567890',
     slot: 1,
     presetId: 'shopee-white-studio',
+    templateId: null,
     price: 28,
     createdAt: '2025-01-02T03:04:05.000Z',
     finishedAt: null,

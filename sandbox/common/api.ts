@@ -65,6 +65,8 @@ export interface SandboxApiOptions<E extends { httpStatus: number }, O extends o
   /** What the request log records of an answer besides method, path and status. */
   outcome(ctx: Koa.Context): O;
   faultAnswer(fault: F): FaultAnswer;
+  /** Largest JSON body (APIs that take base64 images need more). @defaultValue '1mb' */
+  jsonLimit?: string;
 }
 
 export function createSandboxApiApp<
@@ -75,7 +77,9 @@ export function createSandboxApiApp<
   const app = new Koa();
   app.use(envelopeAndLog(options));
   app.use(injectFaults(options.faults, options.faultAnswer));
-  app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '1mb', formLimit: '64kb' }));
+  app.use(
+    bodyParser({ enableTypes: ['json', 'form'], jsonLimit: options.jsonLimit ?? '1mb', formLimit: '64kb' }),
+  );
   app.use(options.router.routes());
   return app;
 }

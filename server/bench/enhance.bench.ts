@@ -27,7 +27,7 @@ import sharp from 'sharp';
 import { WORKFLOW_PRESET_IDS, type WorkflowPresetId } from '../../shared/presets.js';
 import { enhance } from '../pipeline/index.js';
 import { makeProductPhoto } from '../pipeline/testing/synthetic.js';
-import { prepareTemplate } from '../testing/db.js';
+import { dropTemplate, prepareTemplate } from '../testing/db.js';
 import { ADMIN_TOKEN, call, type Harness, startHarness } from '../testing/harness.js';
 import { jobForm } from '../testing/images.js';
 
@@ -378,6 +378,7 @@ if (runBatch || runRss) {
     if (runRss) workerRss = await workerPeakRss(harness);
   } finally {
     await cleanUp();
+    await dropTemplate();
   }
 }
 

@@ -1,13 +1,13 @@
 /** The worker process: SIGTERM lets in-flight jobs finish (worker.close()) before exiting. */
 import { loadConfigOrExit } from '../config.js';
 import { createLogger } from '../logger.js';
-import { createRuntime, pipeline } from '../runtime.js';
+import { createPipeline, createRuntime } from '../runtime.js';
 import { startWorkerProcess } from '../worker/index.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.LOG_LEVEL, 'worker');
 const runtime = createRuntime(config, logger);
-const worker = startWorkerProcess(runtime, pipeline);
+const worker = startWorkerProcess(runtime, createPipeline(config, logger));
 logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
 async function shutdown(signal: string) {

@@ -39,6 +39,10 @@ export interface ResultMeta {
   format: string;
   confidence: number;
   timingsMs: Record<string, number>;
+  /** Which method produced the matte ('local', a provider name, 'cutout', 'none'), for operators. */
+  matteMethod?: string;
+  /** Why a configured provider was not used (its failure), when the pipeline fell back to local. */
+  matteFallbackReason?: string;
 }
 
 export class Job extends Model {
@@ -52,7 +56,9 @@ export class Job extends Model {
   marketplace!: Marketplace;
   productId!: string;
   slot!: number;
-  presetId!: WorkflowPresetId;
+  /** Exactly one of presetId and templateId is set. */
+  presetId!: WorkflowPresetId | null;
+  templateId!: string | null;
   price!: number;
   sourceUrl!: string | null;
   sourceImageId!: string | null;

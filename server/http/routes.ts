@@ -20,6 +20,7 @@ import * as connections from '../services/connections.js';
 import * as credits from '../services/credits.js';
 import * as jobs from '../services/jobs.js';
 import { applyJob, listingHistory, revertJob } from '../services/listing.js';
+import * as templates from '../services/templates.js';
 import { requestLocale } from './errors.js';
 import { parse } from './validate.js';
 
@@ -43,6 +44,7 @@ const seller = (ctx: Context) => ctx.state.seller as Seller;
 const IdParam = z.object({ id: z.uuid() });
 const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 const ProviderParam = z.object({ provider: api.ApiProvider });
+const TemplateParam = z.object({ id: api.TemplateId });
 
 function idempotencyKey(ctx: Context): string {
   const key = ctx.get('idempotency-key');
@@ -153,6 +155,41 @@ export const ROUTES: RouteDef[] = [
     auth: 'none',
     response: api.PresetList,
     handler: async () => ({ presets: WORKFLOW_PRESET_IDS.map(presentPreset) }),
+  },
+  {
+    method: 'get',
+    path: '/v1/templates',
+    summary: 'The template gallery, filtered; most used first, then by name',
+    auth: 'none',
+    query: api.TemplateQuery,
+    response: api.TemplateList,
+    handler: async (ctx, deps) => ({
+      templates: await templates.listTemplates(deps.db, parse(api.TemplateQuery, ctx.query)),
+    }),
+  },
+  {
+    method: 'get',
+    path: '/v1/templates/:id',
+    summary: 'One template',
+    auth: 'none',
+    response: api.TemplateView,
+    handler: (ctx, deps) => templates.viewTemplate(deps.db, parse(TemplateParam, ctx.params).id),
+  },
+  {
+    method: 'get',
+    path: '/v1/templates/:id/preview',
+    summary: 'Preview thumbnail (WebP, 240 px wide): the template on a sample product',
+    auth: 'none',
+    handler: async (ctx, deps) => {
+      const data = await templates.templatePreview(
+        { storage: deps.storage, render: deps.pipeline.renderWorkflowPreview },
+        parse(TemplateParam, ctx.params).id,
+      );
+      ctx.type = 'image/webp';
+      // The same for everyone and it only changes with a deploy: public, a day in caches.
+      ctx.set('cache-control', 'public, max-age=86400');
+      return data;
+    },
   },
   {
     method: 'get',

@@ -21,11 +21,13 @@ import {
   type WorkflowStep,
 } from '../../shared/workflow.js';
 import { AppError, isAppError } from '../errors.js';
+import type { BackgroundRemover } from '../providers/background-removal/types.js';
 import { parseHex, renderBackdrop, solid } from './backdrop.js';
 import { composite, decontaminateEdges } from './compose.js';
 import { decodeForWork } from './decode.js';
 import { encodeWithin } from './encode.js';
 import { inspectImage } from './inspect.js';
+import { remoteMatte } from './remote-matte.js';
 import { segment } from './segment.js';
 import { type ReflectionLayer, renderReflection, renderShadow, type ShadowLayer } from './shadow.js';
 import { fromRaw, type RawImage, toRaw } from './sharp.js';
@@ -46,7 +48,12 @@ export type EnhanceOptions = ({ presetId: WorkflowPresetId } | { workflow: Workf
    * holds the job and a throwing one aborts it with its own error.
    */
   onProgress?: (percent: number, stage: string) => void | Promise<void>;
+  /** A hosted remover for the background_removal step; when it fails, the local segmentation runs. */
+  backgroundRemover?: BackgroundRemover;
 };
+
+/** Who produced the matte: none needed, the seller's own cut-out, our segmentation, or a provider. */
+export type MatteMethod = 'none' | 'cutout' | 'local' | BackgroundRemover['provider'];
 
 export interface EnhanceOutput {
   data: Buffer;
@@ -60,6 +67,9 @@ export interface EnhanceOutput {
   watermarked: boolean;
   /** Wall time per stage: inspect, decode, segment, compose, encode, total. */
   timingsMs: Record<string, number>;
+  matteMethod: MatteMethod;
+  /** The provider's error kind when it failed and the local segmentation stood in. */
+  matteFallbackReason?: string;
 }
 
 /** SPEC §4: the free tier's outputs are at most this long (every target's minimum is ≤ 320 px). */
@@ -150,17 +160,33 @@ export async function enhance(input: Buffer, options: EnhanceOptions): Promise<E
 
   let matte: Uint8Array;
   let confidence: number;
-  if (!plan.removeBackground) {
+  let matteMethod: MatteMethod;
+  let matteFallbackReason: string | undefined;
+  const remote = plan.removeBackground && !cutout ? options.backgroundRemover : undefined;
+  const fromProvider = remote
+    ? await remoteMatte(rgb, remote).catch((error: unknown) => {
+        // Any provider failure (key, quota, outage, timeout, odd answer) costs quality, never the job.
+        matteFallbackReason = error instanceof Error && 'kind' in error ? String(error.kind) : 'error';
+        return undefined;
+      })
+    : undefined;
+  if (remote && fromProvider) {
+    ({ alpha: matte, confidence } = fromProvider);
+    matteMethod = remote.provider;
+  } else if (!plan.removeBackground) {
     matte = new Uint8Array(rgb.width * rgb.height).fill(255);
     confidence = 1;
+    matteMethod = 'none';
   } else if (cutout) {
     // The seller uploaded a cut-out already: its alpha is the best matte we could get.
     matte = cutout;
     confidence = 1;
+    matteMethod = 'cutout';
   } else {
     const segmented = await ours(() => segment(rgb));
     matte = segmented.alpha;
     confidence = segmented.confidence;
+    matteMethod = 'local';
   }
   lap('segment');
   await progress(40, 'segment');
@@ -182,7 +208,15 @@ export async function enhance(input: Buffer, options: EnhanceOptions): Promise<E
   const result = { format: output.format, width: canvas.width, height: canvas.height, bytes: data.length };
   for (const target of new Set(targets)) checkUploadRules(result, target);
   timingsMs.total = Math.round((performance.now() - started) * 10) / 10;
-  return { data, ...result, confidence, watermarked: plan.watermark, timingsMs };
+  return {
+    data,
+    ...result,
+    confidence,
+    watermarked: plan.watermark,
+    timingsMs,
+    matteMethod,
+    ...(matteFallbackReason ? { matteFallbackReason } : {}),
+  };
 }
 
 /**

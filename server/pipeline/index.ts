@@ -2,5 +2,6 @@
 export { type EnhanceOptions, type EnhanceOutput, enhance } from './enhance.js';
 export { type InputFormat, type InspectLimits, type InspectResult, inspectImage } from './inspect.js';
 export { computeMatte, type MatteOutput } from './matte.js';
+export { PREVIEW_WIDTH, renderWorkflowPreview } from './preview.js';
 export { MAX_INPUT_PIXELS } from './sharp.js';
 export { checkUploadRules, type EncodedImageFacts } from './upload-rules.js';

@@ -7,7 +7,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { CreateJobBody, JobView } from '../../shared/api.js';
 import type { Locale } from '../../shared/errors.js';
 import { IMAGE_CDN_HOSTS } from '../../shared/marketplaces.js';
-import { priceOfPreset } from '../../shared/pricing.js';
+import { priceOfPreset, priceOfSteps } from '../../shared/pricing.js';
+import { findTemplate } from '../../shared/templates.js';
 import type { Db, Trx } from '../db/knex.js';
 import { Job, ListingImageChange, type ResultMeta } from '../db/models.js';
 import { AppError } from '../errors.js';
@@ -59,6 +60,14 @@ async function replay(
   return { status: row.responseStatus, body: row.responseBody };
 }
 
+/** The price of what the body asks to run; an unknown template is the client's mistake (400). */
+function priceOf(body: CreateJobBody): number {
+  if (body.presetId) return priceOfPreset(body.presetId);
+  const template = body.templateId ? findTemplate(body.templateId) : undefined;
+  if (!template) throw new AppError('VALIDATION_FAILED', `Unknown template: ${body.templateId}`);
+  return priceOfSteps(template.steps);
+}
+
 export async function createJob(
   deps: JobsDeps,
   input: { sellerId: string; locale: Locale; body: CreateJobBody; upload?: Buffer; idempotencyKey: string },
@@ -81,6 +90,7 @@ export async function createJob(
     throw new AppError('VALIDATION_FAILED', 'Send the image as `image` or give `imageUrl`.');
   }
 
+  const price = priceOf(body);
   const jobId = randomUUID();
   if (input.upload) await deps.storage.put(inputKey(jobId), input.upload);
 
@@ -95,7 +105,6 @@ export async function createJob(
         .returning('key');
       if (inserted.length === 0) return undefined;
 
-      const price = priceOfPreset(body.presetId);
       const job = await Job.query(trx).insertAndFetch({
         id: jobId,
         sellerId,
@@ -105,7 +114,8 @@ export async function createJob(
         marketplace: body.marketplace,
         productId: body.productId,
         slot: body.slot,
-        presetId: body.presetId,
+        presetId: body.presetId ?? null,
+        templateId: body.templateId ?? null,
         price,
         sourceUrl: input.upload ? null : (body.imageUrl ?? null),
         sourceImageId: body.sourceImageId ?? null,
@@ -195,7 +205,7 @@ export async function reportProgress(db: Db, jobId: string, progress: number, st
 
 export async function completeJob(db: Db, jobId: string, meta: ResultMeta): Promise<boolean> {
   return db.transaction(async (trx) => {
-    const rows = await Job.query(trx)
+    const rows = (await Job.query(trx)
       .patch({
         status: 'succeeded',
         progress: 100,
@@ -206,9 +216,19 @@ export async function completeJob(db: Db, jobId: string, meta: ResultMeta): Prom
         updatedAt: new Date(),
       })
       .where({ id: jobId })
-      .whereIn('status', ACTIVE);
-    if (rows === 0) return false;
+      .whereIn('status', ACTIVE)
+      .returning('*')) as unknown as Job[];
+    const job = rows[0];
+    if (!job) return false;
     await captureHold(trx, jobId);
+    // Counted with the capture: only paid-for results count, and the conditional UPDATE above means a
+    // job delivered twice counts once.
+    if (job.templateId) {
+      await trx('template_usage')
+        .insert({ templateId: job.templateId, uses: 1 })
+        .onConflict('template_id')
+        .merge({ uses: trx.raw('template_usage.uses + 1') });
+    }
     return true;
   });
 }

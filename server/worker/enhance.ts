@@ -2,6 +2,8 @@
 import type { Tier } from '../../shared/api.js';
 import { IMAGE_CDN_HOSTS, type Marketplace } from '../../shared/marketplaces.js';
 import type { WorkflowPresetId } from '../../shared/presets.js';
+import { findTemplate } from '../../shared/templates.js';
+import type { Workflow } from '../../shared/workflow.js';
 import type { Db } from '../db/knex.js';
 import { Job, type ResultMeta, Seller } from '../db/models.js';
 import { isAppError } from '../errors.js';
@@ -22,8 +24,7 @@ export interface Pipeline {
   inspectImage(input: Buffer): Promise<unknown>;
   enhance(
     input: Buffer,
-    options: {
-      presetId: WorkflowPresetId;
+    options: ({ presetId: WorkflowPresetId } | { workflow: Workflow }) & {
       /** Free: watermark and the 1024 px cap (SPEC §4). */
       tier: Tier;
       /** The listing the result goes to: its upload rules apply too. */
@@ -31,6 +32,15 @@ export interface Pipeline {
       onProgress?: (percent: number, stage: string) => void | Promise<void>;
     },
   ): Promise<Omit<ResultMeta, 'format'> & { data: Buffer; format: string }>;
+}
+
+/** A template job runs the template's steps as a workflow; a preset job names its preset. */
+function whatToRun(job: Job): { presetId: WorkflowPresetId } | { workflow: Workflow } {
+  if (job.presetId) return { presetId: job.presetId };
+  const template = job.templateId ? findTemplate(job.templateId) : undefined;
+  // Templates are code: one removed after the job was created cannot run, and retrying won't bring it back.
+  if (!template) throw new PermanentJobError('NOT_FOUND');
+  return { workflow: [...template.steps] };
 }
 
 /** Input problems retrying cannot fix. */
@@ -79,7 +89,7 @@ export function enhanceHandler(deps: {
         const input = await loadInput(job);
         await reportProgress(db, id, 10, 'decode');
         const output = await pipeline.enhance(input, {
-          presetId: job.presetId,
+          ...whatToRun(job),
           tier: owner.tier,
           marketplace: job.marketplace,
           onProgress: async (percent, stage) => {
@@ -95,6 +105,8 @@ export function enhanceHandler(deps: {
           format: output.format,
           confidence: output.confidence,
           timingsMs: output.timingsMs,
+          matteMethod: output.matteMethod,
+          matteFallbackReason: output.matteFallbackReason,
         });
       } catch (error) {
         if (isAppError(error) && PERMANENT.has(error.code))
