@@ -15,7 +15,8 @@ export function presentJob(job: Job, locale: Locale, changes: readonly ListingIm
   const revert = changes.find((c) => c.kind === 'revert');
   return {
     id: job.id,
-    kind: job.kind,
+    // Only enhance jobs reach here (services/jobs.ts scopes its lookups to them).
+    kind: 'enhance',
     status: job.status,
     progress: job.progress,
     marketplace: job.marketplace,

@@ -6,7 +6,8 @@ import { Model } from 'objection';
 import type { JobStatus } from '../../shared/api.js';
 import type { Locale } from '../../shared/errors.js';
 import type { ApiProvider, Marketplace } from '../../shared/marketplaces.js';
-import type { WorkflowPresetId } from '../../shared/presets.js';
+import type { OutputPresetId, WorkflowPresetId } from '../../shared/presets.js';
+import type { JobName } from '../queue/index.js';
 
 export type Tier = 'free' | 'payg' | 'professional' | 'premium';
 
@@ -32,6 +33,7 @@ export class ApiToken extends Model {
   createdAt!: Date;
 }
 
+/** What the worker records about an enhance job's result. */
 export interface ResultMeta {
   width: number;
   height: number;
@@ -45,11 +47,19 @@ export interface ResultMeta {
   matteFallbackReason?: string;
 }
 
+/** A job row's kind is the name of its queue job (server/queue), so the relay can enqueue any row. */
+export type JobKind = JobName;
+
+/**
+ * One row per job of any kind. The listing fields (marketplace, productId, slot, presetId/templateId) are
+ * required by a CHECK for `enhance` jobs and null for `export` jobs; lookups that hand a row to enhance
+ * code filter on `kind = 'enhance'` (services/jobs.ts), export code reads only the lifecycle fields.
+ */
 export class Job extends Model {
   static override tableName = 'jobs';
   id!: string;
   sellerId!: string;
-  kind!: 'enhance';
+  kind!: JobKind;
   status!: JobStatus;
   progress!: number;
   stage!: string | null;
@@ -72,6 +82,23 @@ export class Job extends Model {
   finishedAt!: Date | null;
   createdAt!: Date;
   updatedAt!: Date;
+}
+
+/** What only an export job has (`jobs.kind = 'export'`, one row each). */
+export class JobExport extends Model {
+  static override tableName = 'job_exports';
+  static override idColumn = 'jobId';
+  jobId!: string;
+  sourceJobIds!: string[];
+  /** Empty: every result in the format it was made in. */
+  formats!: ('jpeg' | 'png')[];
+  /** Output preset ids each item is re-rendered for. */
+  platforms!: OutputPresetId[];
+  fileCount!: number | null;
+  /** bigint: pg returns a string. */
+  zipBytes!: string | number | null;
+  expiresAt!: Date | null;
+  expiredAt!: Date | null;
 }
 
 export class CreditHold extends Model {

@@ -7,6 +7,7 @@ import { type Job as BullJob, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 
+/** One per `jobs.kind`: the relay and the reconciler enqueue a row under its kind. */
 export const JOB_NAMES = ['enhance'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 export interface JobData {

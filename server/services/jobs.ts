@@ -10,7 +10,7 @@ import { IMAGE_CDN_HOSTS } from '../../shared/marketplaces.js';
 import { priceOfPreset, priceOfSteps } from '../../shared/pricing.js';
 import { findTemplate } from '../../shared/templates.js';
 import type { Db, Trx } from '../db/knex.js';
-import { Job, ListingImageChange, type ResultMeta } from '../db/models.js';
+import { Job, type JobKind, ListingImageChange, type ResultMeta } from '../db/models.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { assertResolvesPublic, checkImageUrl, type SafeFetchPolicy } from '../net/safe-fetch.js';
@@ -42,22 +42,77 @@ function requestHash(body: CreateJobBody, upload: Buffer | undefined): string {
   return hash.digest('hex');
 }
 
-interface StoredResponse {
+export interface StoredResponse<T = JobView> {
   status: number;
-  body: JobView;
+  body: T;
 }
 
-async function replay(
+/** The stored answer to an earlier request with this key, if any (idempotency: replay, 422, 409). */
+export async function replay<T = JobView>(
   db: Db | Trx,
   sellerId: string,
   key: string,
   hash: string,
-): Promise<StoredResponse | undefined> {
+): Promise<StoredResponse<T> | undefined> {
   const row = await db('idempotency_keys').where({ sellerId, key }).first();
   if (!row) return undefined;
   if (row.requestHash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
   if (row.responseStatus == null) throw new AppError('IDEMPOTENCY_IN_FLIGHT');
   return { status: row.responseStatus, body: row.responseBody };
+}
+
+/**
+ * The charging half of every job submission (enhance and export): in one transaction the idempotency
+ * record, the caller's job row(s) (`insert`), the credit hold and the stored response; after commit the
+ * fast path to the queue, with the outbox relay as the fallback. `created` is false when another request
+ * with the same key won the race and its stored response is returned instead.
+ */
+export async function submitJob<T>(
+  deps: Pick<JobsDeps, 'db' | 'queue' | 'logger' | 'holdTtlMinutes'>,
+  input: {
+    sellerId: string;
+    idempotencyKey: string;
+    hash: string;
+    scope: string;
+    jobId: string;
+    kind: JobKind;
+    price: number;
+    insert: (trx: Trx) => Promise<StoredResponse<T>>;
+  },
+): Promise<{ response: StoredResponse<T>; created: boolean }> {
+  const { db } = deps;
+  const { sellerId, idempotencyKey, jobId } = input;
+  const response = await db.transaction(async (trx) => {
+    // Blocks on a concurrent insert of the same key until that transaction ends; then we replay it.
+    const inserted = await trx('idempotency_keys')
+      .insert({ sellerId, key: idempotencyKey, scope: input.scope, requestHash: input.hash })
+      .onConflict(['seller_id', 'key'])
+      .ignore()
+      .returning('key');
+    if (inserted.length === 0) return undefined;
+    const stored = await input.insert(trx);
+    // Same transaction: no job without its hold, no hold without its job.
+    await placeHold(trx, { sellerId, jobId, amount: input.price, ttlMinutes: deps.holdTtlMinutes });
+    await trx('idempotency_keys')
+      .where({ sellerId, key: idempotencyKey })
+      .update({ responseStatus: stored.status, responseBody: JSON.stringify(stored.body) });
+    return stored;
+  });
+
+  if (!response) {
+    const winner = await replay<T>(db, sellerId, idempotencyKey, input.hash);
+    if (!winner) throw new AppError('IDEMPOTENCY_IN_FLIGHT');
+    return { response: winner, created: false };
+  }
+
+  // Fast path to the queue; if this fails or the process dies here, the outbox relay enqueues it.
+  try {
+    await deps.queue.enqueue(input.kind, { id: jobId });
+    await Job.query(db).patch({ enqueuedAt: new Date() }).where({ id: jobId }).whereNull('enqueuedAt');
+  } catch (error) {
+    deps.logger.warn({ jobId, err: error }, 'enqueue after commit failed; the outbox relay will retry');
+  }
+  return { response, created: true };
 }
 
 /** The price of what the body asks to run; an unknown template is the client's mistake (400). */
@@ -94,66 +149,47 @@ export async function createJob(
   const jobId = randomUUID();
   if (input.upload) await deps.storage.put(inputKey(jobId), input.upload);
 
-  let response: StoredResponse | undefined;
   try {
-    response = await db.transaction(async (trx) => {
-      // Blocks on a concurrent insert of the same key until that transaction ends; then we replay it.
-      const inserted = await trx('idempotency_keys')
-        .insert({ sellerId, key: idempotencyKey, scope: 'POST /v1/jobs', requestHash: hash })
-        .onConflict(['seller_id', 'key'])
-        .ignore()
-        .returning('key');
-      if (inserted.length === 0) return undefined;
-
-      const job = await Job.query(trx).insertAndFetch({
-        id: jobId,
-        sellerId,
-        kind: 'enhance',
-        status: 'queued',
-        progress: 0,
-        marketplace: body.marketplace,
-        productId: body.productId,
-        slot: body.slot,
-        presetId: body.presetId ?? null,
-        templateId: body.templateId ?? null,
-        price,
-        sourceUrl: input.upload ? null : (body.imageUrl ?? null),
-        sourceImageId: body.sourceImageId ?? null,
-        inputKey: input.upload ? inputKey(jobId) : null,
-      });
-      // Same transaction: no job without its hold, no hold without its job.
-      await placeHold(trx, { sellerId, jobId, amount: price, ttlMinutes: deps.holdTtlMinutes });
-      const stored = { status: 202, body: presentJob(job, input.locale) };
-      await trx('idempotency_keys')
-        .where({ sellerId, key: idempotencyKey })
-        .update({ responseStatus: stored.status, responseBody: JSON.stringify(stored.body) });
-      return stored;
+    const { response, created } = await submitJob(deps, {
+      sellerId,
+      idempotencyKey,
+      hash,
+      scope: 'POST /v1/jobs',
+      jobId,
+      kind: 'enhance',
+      price,
+      insert: async (trx) => {
+        const job = await Job.query(trx).insertAndFetch({
+          id: jobId,
+          sellerId,
+          kind: 'enhance',
+          status: 'queued',
+          progress: 0,
+          marketplace: body.marketplace,
+          productId: body.productId,
+          slot: body.slot,
+          presetId: body.presetId ?? null,
+          templateId: body.templateId ?? null,
+          price,
+          sourceUrl: input.upload ? null : (body.imageUrl ?? null),
+          sourceImageId: body.sourceImageId ?? null,
+          inputKey: input.upload ? inputKey(jobId) : null,
+        });
+        return { status: 202, body: presentJob(job, input.locale) };
+      },
     });
+    if (!created && input.upload) await deps.storage.delete(inputKey(jobId));
+    return response;
   } catch (error) {
     if (input.upload) await deps.storage.delete(inputKey(jobId));
     throw error;
   }
-
-  if (!response) {
-    if (input.upload) await deps.storage.delete(inputKey(jobId));
-    const winner = await replay(db, sellerId, idempotencyKey, hash);
-    if (!winner) throw new AppError('IDEMPOTENCY_IN_FLIGHT');
-    return winner;
-  }
-
-  // Fast path to the queue; if this fails or the process dies here, the outbox relay enqueues it.
-  try {
-    await deps.queue.enqueue('enhance', { id: jobId });
-    await Job.query(db).patch({ enqueuedAt: new Date() }).where({ id: jobId }).whereNull('enqueuedAt');
-  } catch (error) {
-    deps.logger.warn({ jobId, err: error }, 'enqueue after commit failed; the outbox relay will retry');
-  }
-  return response;
 }
 
 /** Every lookup by a client-supplied id is scoped to the seller: another seller's job is simply not found. */
 export async function findOwnJob(db: Db | Trx, sellerId: string, jobId: string): Promise<Job> {
-  const job = await Job.query(db).findOne({ id: jobId, sellerId });
+  // Export jobs live in the same table but are not photos: they are reached through /v1/exports only.
+  const job = await Job.query(db).findOne({ id: jobId, sellerId, kind: 'enhance' });
   if (!job) throw new AppError('NOT_FOUND');
   return job;
 }
@@ -169,7 +205,10 @@ export async function viewJob(db: Db, sellerId: string, jobId: string, locale: L
 }
 
 export async function listJobs(db: Db, sellerId: string, locale: Locale, limit: number): Promise<JobView[]> {
-  const jobs = await Job.query(db).where({ sellerId }).orderBy('createdAt', 'desc').limit(limit);
+  const jobs = await Job.query(db)
+    .where({ sellerId, kind: 'enhance' })
+    .orderBy('createdAt', 'desc')
+    .limit(limit);
   const changes = await ListingImageChange.query(db)
     .whereIn(
       'jobId',
@@ -203,14 +242,23 @@ export async function reportProgress(db: Db, jobId: string, progress: number, st
     .where({ id: jobId, status: 'processing' });
 }
 
-export async function completeJob(db: Db, jobId: string, meta: ResultMeta): Promise<boolean> {
+/**
+ * Marks the job succeeded and captures its hold, once. `withinTransaction` lets a kind record what only it
+ * has (an export's size and expiry) in the same commit, and only when this call is the one that finished it.
+ */
+export async function completeJob(
+  db: Db,
+  jobId: string,
+  meta: ResultMeta | null,
+  options: { resultKey?: string; withinTransaction?: (trx: Trx) => Promise<void> } = {},
+): Promise<boolean> {
   return db.transaction(async (trx) => {
     const rows = (await Job.query(trx)
       .patch({
         status: 'succeeded',
         progress: 100,
         stage: 'done',
-        resultKey: resultKey(jobId),
+        resultKey: options.resultKey ?? resultKey(jobId),
         resultMeta: meta,
         finishedAt: new Date(),
         updatedAt: new Date(),
@@ -221,6 +269,7 @@ export async function completeJob(db: Db, jobId: string, meta: ResultMeta): Prom
     const job = rows[0];
     if (!job) return false;
     await captureHold(trx, jobId);
+    await options.withinTransaction?.(trx);
     // Counted with the capture: only paid-for results count, and the conditional UPDATE above means a
     // job delivered twice counts once.
     if (job.templateId) {

@@ -9,12 +9,12 @@ import { type Enqueuer, failJob } from './jobs.js';
 
 export async function relayOutbox(db: Db, queue: Enqueuer, limit = 200): Promise<number> {
   const pending = await Job.query(db)
-    .select('id')
+    .select('id', 'kind')
     .where({ status: 'queued' })
     .whereNull('enqueuedAt')
     .limit(limit);
-  for (const { id } of pending) {
-    await queue.enqueue('enhance', { id });
+  for (const { id, kind } of pending) {
+    await queue.enqueue(kind, { id });
     await Job.query(db).patch({ enqueuedAt: new Date() }).where({ id });
   }
   return pending.length;
@@ -38,7 +38,7 @@ export async function reconcile(
 ): Promise<ReconcileResult> {
   const result: ReconcileResult = { requeued: [], failed: [] };
   const stale = await Job.query(db)
-    .select('id', 'attempts')
+    .select('id', 'kind', 'attempts')
     .whereIn('status', ['queued', 'processing'])
     .whereNotNull('enqueuedAt')
     .where('updatedAt', '<', new Date(Date.now() - options.staleMs))
@@ -49,7 +49,7 @@ export async function reconcile(
       if (job.attempts >= options.maxAttempts) {
         if (await failJob(db, job.id, 'PROCESSING_FAILED')) result.failed.push(job.id);
       } else {
-        await queue.enqueue('enhance', { id: job.id });
+        await queue.enqueue(job.kind, { id: job.id });
         await Job.query(db).patch({ updatedAt: new Date() }).where({ id: job.id });
         result.requeued.push(job.id);
       }

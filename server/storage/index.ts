@@ -4,14 +4,21 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export interface Storage {
   put(key: string, data: Buffer): Promise<void>;
   /** Resolves undefined when the key does not exist. */
   get(key: string): Promise<Buffer | undefined>;
   delete(key: string): Promise<void>;
+  /** Writes a stream without holding it in memory (ZIP exports); resolves with the bytes written. */
+  putStream(key: string, source: Readable): Promise<number>;
+  /** A stream of the stored bytes and their count; undefined when the key does not exist. */
+  getStream(key: string): Promise<{ stream: Readable; bytes: number } | undefined>;
 }
 
 const KEY = /^[a-z0-9-]+(\/[a-z0-9.-]+)+$/;
@@ -47,5 +54,31 @@ export class LocalStorage implements Storage {
 
   async delete(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
+  }
+
+  async putStream(key: string, source: Readable): Promise<number> {
+    const target = this.path(key);
+    await mkdir(dirname(target), { recursive: true });
+    const temp = `${target}.${randomUUID()}.tmp`;
+    try {
+      await pipeline(source, createWriteStream(temp));
+      const { size } = await stat(temp);
+      await rename(temp, target);
+      return size;
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  async getStream(key: string): Promise<{ stream: Readable; bytes: number } | undefined> {
+    const path = this.path(key);
+    try {
+      const { size } = await stat(path);
+      return { stream: createReadStream(path), bytes: size };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 }
