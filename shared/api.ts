@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { LOCALES } from './errors.js';
 import { API_PROVIDERS, MARKETPLACES } from './marketplaces.js';
-import { OUTPUT_TARGETS, WORKFLOW_PRESET_IDS } from './presets.js';
+import { EXPORT_KINDS } from './plans.js';
+import { OUTPUT_PRESET_IDS, OUTPUT_TARGETS, WORKFLOW_PRESET_IDS } from './presets.js';
 import {
   TEMPLATE_ASPECTS,
   TEMPLATE_CATEGORIES,
@@ -166,9 +167,61 @@ export const TemplateView = z.object({
   usageCount: z.number().int(),
   /** Path of the preview thumbnail (GET, public). */
   previewUrl: z.string(),
+  /**
+   * True when the caller's plan cannot run it (a premium template for a Free or Pay-as-you-go seller, or
+   * for an anonymous caller); POST /v1/jobs with it answers 403 TEMPLATE_NOT_IN_PLAN.
+   */
+  locked: z.boolean(),
 });
 export type TemplateView = z.infer<typeof TemplateView>;
 export const TemplateList = z.object({ templates: z.array(TemplateView) });
+
+// ---- ZIP exports (seed 000 §2.2.7)
+const unique = <T>(items: readonly T[]) => new Set(items).size === items.length;
+export const ExportFormat = z.enum(['jpeg', 'png']);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+export const OutputPresetId = z.enum(OUTPUT_PRESET_IDS);
+/** POST /v1/exports. Price and plan follow from the shape: see shared/plans.ts. */
+export const CreateExportBody = z.strictObject({
+  /** The seller's own succeeded enhance jobs, in the order the ZIP lists them. */
+  jobIds: z.array(z.uuid()).min(1).max(100).refine(unique, 'jobIds must not repeat'),
+  /** Omitted: each result as it was made (single format). Two formats = multi-format. */
+  formats: z.array(ExportFormat).min(1).max(2).refine(unique, 'formats must not repeat').optional(),
+  /** Output presets to re-render every photo for (multi-platform), e.g. tiktok-vertical. */
+  platforms: z
+    .array(OutputPresetId)
+    .min(1)
+    .max(OUTPUT_PRESET_IDS.length)
+    .refine(unique, 'platforms must not repeat')
+    .optional(),
+});
+export type CreateExportBody = z.infer<typeof CreateExportBody>;
+export const ExportStatus = z.enum(['queued', 'processing', 'succeeded', 'failed', 'expired']);
+export const ExportView = z.object({
+  id: z.uuid(),
+  status: ExportStatus,
+  /** 0–100. */
+  progress: z.number().int(),
+  kind: z.enum(EXPORT_KINDS),
+  /** Empty: each photo in the format it was made in. */
+  formats: z.array(ExportFormat),
+  platforms: z.array(OutputPresetId),
+  price: z.number().int(),
+  /** Photos in the export. */
+  itemCount: z.number().int(),
+  /** Image files in the ZIP (photos × formats × platforms), once it is built. */
+  fileCount: z.number().int().nullable(),
+  /** Size of the ZIP in bytes, once it is built. */
+  bytes: z.number().int().nullable(),
+  createdAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+  /** When the ZIP file is deleted. */
+  expiresAt: z.iso.datetime().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** Path of the download (GET, owner only) while it can be downloaded. */
+  downloadUrl: z.string().nullable(),
+});
+export type ExportView = z.infer<typeof ExportView>;
 
 // ---- account / credits
 export const LedgerEntryView = z.object({

@@ -36,6 +36,26 @@ export const ERRORS = {
     en: 'You are not allowed to do that.',
     id: 'Anda tidak diizinkan melakukan itu.',
   },
+  EXPORT_NOT_IN_PLAN: {
+    status: 403,
+    en: 'ZIP export is not part of the Free plan. Upgrade to Pay-as-you-go, Professional or Premium to export.',
+    id: 'Ekspor ZIP tidak termasuk paket Gratis. Tingkatkan ke Pay-as-you-go, Professional, atau Premium untuk mengekspor.',
+  },
+  EXPORT_MULTI_FORMAT_NOT_IN_PLAN: {
+    status: 403,
+    en: 'Exporting several formats at once needs a Professional or Premium plan. Choose one format, or upgrade.',
+    id: 'Ekspor beberapa format sekaligus membutuhkan paket Professional atau Premium. Pilih satu format, atau tingkatkan paket.',
+  },
+  EXPORT_MULTI_PLATFORM_NOT_IN_PLAN: {
+    status: 403,
+    en: 'Exporting for several platforms needs a Premium plan. Upgrade to Premium to use it.',
+    id: 'Ekspor untuk beberapa platform membutuhkan paket Premium. Tingkatkan ke Premium untuk memakainya.',
+  },
+  TEMPLATE_NOT_IN_PLAN: {
+    status: 403,
+    en: 'This template needs a Professional or Premium plan.',
+    id: 'Template ini membutuhkan paket Professional atau Premium.',
+  },
   NOT_FOUND: { status: 404, en: 'Not found.', id: 'Tidak ditemukan.' },
   EMAIL_TAKEN: {
     status: 409,
@@ -48,6 +68,26 @@ export const ERRORS = {
     id: 'Permintaan yang sama masih diproses.',
   },
   JOB_NOT_READY: { status: 409, en: 'The photo is not finished yet.', id: 'Foto belum selesai diproses.' },
+  EXPORT_ITEMS_NOT_READY: {
+    status: 409,
+    en: 'Only finished photos can be exported. Some of the chosen photos are still processing or failed.',
+    id: 'Hanya foto yang sudah selesai yang bisa diekspor. Beberapa foto yang dipilih masih diproses atau gagal.',
+  },
+  EXPORT_NOT_READY: {
+    status: 409,
+    en: 'The ZIP file is still being prepared.',
+    id: 'File ZIP masih disiapkan.',
+  },
+  EXPORT_FAILED: {
+    status: 409,
+    en: 'This export failed and your credits were returned. Start a new export.',
+    id: 'Ekspor ini gagal dan kredit Anda dikembalikan. Mulai ekspor baru.',
+  },
+  EXPORT_EXPIRED: {
+    status: 410,
+    en: 'This export has expired and its ZIP file was deleted. Start a new export.',
+    id: 'Ekspor ini sudah kedaluwarsa dan file ZIP-nya dihapus. Mulai ekspor baru.',
+  },
   CONNECTION_REQUIRED: {
     status: 409,
     en: 'Connect this shop in the extension settings first.',

@@ -24,7 +24,8 @@ import * as templates from '../services/templates.js';
 import { requestLocale } from './errors.js';
 import { parse } from './validate.js';
 
-type Auth = 'none' | 'seller' | 'admin';
+/** `optional`: anonymous callers are served too; a bearer token, when sent, must be valid. */
+type Auth = 'none' | 'optional' | 'seller' | 'admin';
 interface RouteDef {
   method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
@@ -41,6 +42,7 @@ interface RouteDef {
 }
 
 const seller = (ctx: Context) => ctx.state.seller as Seller;
+const sellerIfAny = (ctx: Context) => ctx.state.seller as Seller | undefined;
 const IdParam = z.object({ id: z.uuid() });
 const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 const ProviderParam = z.object({ provider: api.ApiProvider });
@@ -159,21 +161,27 @@ export const ROUTES: RouteDef[] = [
   {
     method: 'get',
     path: '/v1/templates',
-    summary: 'The template gallery, filtered; most used first, then by name',
-    auth: 'none',
+    summary:
+      "The template gallery, filtered; most used first, then by name. `locked` says whether the caller's plan can use each (send the bearer token to be told)",
+    auth: 'optional',
     query: api.TemplateQuery,
     response: api.TemplateList,
     handler: async (ctx, deps) => ({
-      templates: await templates.listTemplates(deps.db, parse(api.TemplateQuery, ctx.query)),
+      templates: await templates.listTemplates(
+        deps.db,
+        parse(api.TemplateQuery, ctx.query),
+        sellerIfAny(ctx)?.tier,
+      ),
     }),
   },
   {
     method: 'get',
     path: '/v1/templates/:id',
     summary: 'One template',
-    auth: 'none',
+    auth: 'optional',
     response: api.TemplateView,
-    handler: (ctx, deps) => templates.viewTemplate(deps.db, parse(TemplateParam, ctx.params).id),
+    handler: (ctx, deps) =>
+      templates.viewTemplate(deps.db, parse(TemplateParam, ctx.params).id, sellerIfAny(ctx)?.tier),
   },
   {
     method: 'get',
@@ -226,6 +234,7 @@ export const ROUTES: RouteDef[] = [
       const result = await jobs.createJob(jobsDeps(deps), {
         sellerId: s.id,
         locale: s.locale,
+        tier: s.tier,
         body,
         upload: file?.buffer,
         idempotencyKey: key,
@@ -477,6 +486,7 @@ export function mountRoutes(router: Router, deps: AppDeps): void {
     router[route.method](route.path, async (ctx) => {
       if (route.rateLimited) limitAuth(ctx);
       if (route.auth === 'seller') await requireSeller(ctx, deps);
+      if (route.auth === 'optional' && ctx.get('authorization')) await requireSeller(ctx, deps);
       if (route.auth === 'admin') requireAdmin(ctx, deps);
       if (route.multipart && ctx.is('multipart/form-data')) await upload(ctx, async () => {});
       const result = await route.handler(ctx, deps);
@@ -522,7 +532,8 @@ export function openApiDocument(): unknown {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
     const op: Record<string, unknown> = {
       summary: route.summary,
-      security: route.auth === 'none' ? [] : [{ bearer: [] }],
+      security:
+        route.auth === 'none' ? [] : route.auth === 'optional' ? [{}, { bearer: [] }] : [{ bearer: [] }],
       responses: {
         [String(route.status ?? 200)]: route.response
           ? {

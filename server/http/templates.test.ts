@@ -174,3 +174,80 @@ describe('jobs with a template', () => {
     await worker.close();
   });
 });
+
+describe('premium templates by plan', () => {
+  const premium = TEMPLATES.find((t) => t.premium)!;
+  const basic = TEMPLATES.find((t) => !t.premium)!;
+  const setTier = (sellerId: string, tier: string) =>
+    h.database.db('sellers').where({ id: sellerId }).update({ tier });
+
+  it('refuses a premium template to Free and Pay-as-you-go sellers: 403, nothing charged or created', async () => {
+    for (const tier of ['free', 'payg']) {
+      const { token, seller } = await signUp();
+      await setTier(seller.id, tier);
+      for (const locale of ['en', 'id'] as const) {
+        await h.database.db('sellers').where({ id: seller.id }).update({ locale });
+        const res = await call(h.baseUrl, 'POST', '/v1/jobs', {
+          token,
+          form: jobForm(jobFields({ templateId: premium.id }), image),
+          headers: { 'idempotency-key': randomUUID() },
+        });
+        expect(res.status, tier).toBe(403);
+        expect(res.body.error).toEqual({
+          code: 'TEMPLATE_NOT_IN_PLAN',
+          message:
+            locale === 'en'
+              ? 'This template needs a Professional or Premium plan.'
+              : 'Template ini membutuhkan paket Professional atau Premium.',
+        });
+      }
+      expect(await h.database.db('jobs').where({ sellerId: seller.id })).toEqual([]);
+      const ledger = await h.database.db('credit_ledger').where({ sellerId: seller.id });
+      expect(ledger.map((e) => e.kind)).toEqual(['grant']);
+      // A non-premium template is fine on the same plan.
+      const ok = await call(h.baseUrl, 'POST', '/v1/jobs', {
+        token,
+        form: jobForm(jobFields({ templateId: basic.id }), image),
+        headers: { 'idempotency-key': randomUUID() },
+      });
+      expect(ok.status).toBe(202);
+    }
+  });
+
+  it('runs a premium template for Professional and Premium sellers', async () => {
+    for (const tier of ['professional', 'premium']) {
+      const { token, seller } = await signUp();
+      await setTier(seller.id, tier);
+      const res = await call(h.baseUrl, 'POST', '/v1/jobs', {
+        token,
+        form: jobForm(jobFields({ templateId: premium.id }), image),
+        headers: { 'idempotency-key': randomUUID() },
+      });
+      expect(res.status, tier).toBe(202);
+      expect(res.body).toMatchObject({ templateId: premium.id, price: priceOfSteps(premium.steps) });
+    }
+  });
+
+  it('GET /v1/templates says which templates the caller can use', async () => {
+    const lockedIds = async (token?: string) => {
+      const res = await call(h.baseUrl, 'GET', '/v1/templates', { token });
+      expect(res.status).toBe(200);
+      return (res.body.templates as { id: string; locked: boolean }[])
+        .filter((t) => t.locked)
+        .map((t) => t.id);
+    };
+    const premiumIds = TEMPLATES.filter((t) => t.premium).map((t) => t.id);
+    expect((await lockedIds()).sort()).toEqual([...premiumIds].sort());
+    const { token, seller } = await signUp();
+    expect((await lockedIds(token)).sort()).toEqual([...premiumIds].sort());
+    await setTier(seller.id, 'payg');
+    expect((await lockedIds(token)).length).toBe(premiumIds.length);
+    await setTier(seller.id, 'professional');
+    expect(await lockedIds(token)).toEqual([]);
+    const one = await call(h.baseUrl, 'GET', `/v1/templates/${premium.id}`, { token });
+    expect(one.body).toMatchObject({ id: premium.id, premium: true, locked: false });
+    expect((await call(h.baseUrl, 'GET', `/v1/templates/${premium.id}`)).body.locked).toBe(true);
+    // A token that is sent must be valid: a forged one is not silently treated as anonymous.
+    expect((await call(h.baseUrl, 'GET', '/v1/templates', { token: 'lmk_forged' })).status).toBe(401);
+  });
+});

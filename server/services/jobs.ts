@@ -4,9 +4,10 @@
  * conditional UPDATE, so a job delivered twice (BullMQ is at-least-once) cannot be finished twice.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { CreateJobBody, JobView } from '../../shared/api.js';
+import type { CreateJobBody, JobView, Tier } from '../../shared/api.js';
 import type { Locale } from '../../shared/errors.js';
 import { IMAGE_CDN_HOSTS } from '../../shared/marketplaces.js';
+import { templateAllowed } from '../../shared/plans.js';
 import { priceOfPreset, priceOfSteps } from '../../shared/pricing.js';
 import { findTemplate } from '../../shared/templates.js';
 import type { Db, Trx } from '../db/knex.js';
@@ -115,23 +116,36 @@ export async function submitJob<T>(
   return { response, created: true };
 }
 
-/** The price of what the body asks to run; an unknown template is the client's mistake (400). */
-function priceOf(body: CreateJobBody): number {
+/**
+ * The price of what the body asks to run. An unknown template is the client's mistake (400); a premium
+ * template needs a subscription tier (seed 000 §2.2.6 "Mark as premium (subscription required)").
+ */
+function priceFor(body: CreateJobBody, tier: Tier): number {
   if (body.presetId) return priceOfPreset(body.presetId);
   const template = body.templateId ? findTemplate(body.templateId) : undefined;
   if (!template) throw new AppError('VALIDATION_FAILED', `Unknown template: ${body.templateId}`);
+  if (!templateAllowed(tier, template)) throw new AppError('TEMPLATE_NOT_IN_PLAN');
   return priceOfSteps(template.steps);
 }
 
 export async function createJob(
   deps: JobsDeps,
-  input: { sellerId: string; locale: Locale; body: CreateJobBody; upload?: Buffer; idempotencyKey: string },
+  input: {
+    sellerId: string;
+    locale: Locale;
+    tier: Tier;
+    body: CreateJobBody;
+    upload?: Buffer;
+    idempotencyKey: string;
+  },
 ): Promise<StoredResponse> {
   const { db } = deps;
   const { body, sellerId, idempotencyKey } = input;
   const hash = requestHash(body, input.upload);
   const earlier = await replay(db, sellerId, idempotencyKey, hash);
   if (earlier) return earlier;
+  // Before any work or storage: a refused request leaves nothing behind.
+  const price = priceFor(body, input.tier);
 
   if (input.upload) {
     await deps.inspectImage(input.upload);
@@ -145,7 +159,6 @@ export async function createJob(
     throw new AppError('VALIDATION_FAILED', 'Send the image as `image` or give `imageUrl`.');
   }
 
-  const price = priceOf(body);
   const jobId = randomUUID();
   if (input.upload) await deps.storage.put(inputKey(jobId), input.upload);
 

@@ -2,7 +2,8 @@
  * The template gallery: filters over the template data, usage counts from the database, and preview
  * thumbnails rendered on first request and kept in storage.
  */
-import type { TemplateQuery, TemplateView } from '../../shared/api.js';
+import type { TemplateQuery, TemplateView, Tier } from '../../shared/api.js';
+import { templateAllowed } from '../../shared/plans.js';
 import { priceOfSteps } from '../../shared/pricing.js';
 import { findTemplate, TEMPLATES, type Template } from '../../shared/templates.js';
 import type { WorkflowStep } from '../../shared/workflow.js';
@@ -26,7 +27,8 @@ async function usageCounts(db: Db): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [r.templateId, r.uses]));
 }
 
-export function presentTemplate(t: Template, usageCount: number): TemplateView {
+/** `tier` is the caller's; an anonymous caller sees what a Free seller would (premium ones locked). */
+export function presentTemplate(t: Template, usageCount: number, tier: Tier = 'free'): TemplateView {
   return {
     id: t.id,
     name: t.name,
@@ -39,6 +41,7 @@ export function presentTemplate(t: Template, usageCount: number): TemplateView {
     price: priceOfSteps(t.steps),
     usageCount,
     previewUrl: `/v1/templates/${t.id}/preview`,
+    locked: !templateAllowed(tier, t),
   };
 }
 
@@ -56,17 +59,17 @@ function matches(t: Template, q: TemplateQuery): boolean {
 }
 
 /** Matching templates, most used first, then by English name. */
-export async function listTemplates(db: Db, query: TemplateQuery): Promise<TemplateView[]> {
+export async function listTemplates(db: Db, query: TemplateQuery, tier?: Tier): Promise<TemplateView[]> {
   const uses = await usageCounts(db);
   return TEMPLATES.filter((t) => matches(t, query))
-    .map((t) => presentTemplate(t, uses.get(t.id) ?? 0))
+    .map((t) => presentTemplate(t, uses.get(t.id) ?? 0, tier))
     .sort((a, b) => b.usageCount - a.usageCount || a.name.en.localeCompare(b.name.en));
 }
 
-export async function viewTemplate(db: Db, id: string): Promise<TemplateView> {
+export async function viewTemplate(db: Db, id: string, tier?: Tier): Promise<TemplateView> {
   const template = templateOrNotFound(id);
   const row = await db('template_usage').where({ templateId: id }).first();
-  return presentTemplate(template, row?.uses ?? 0);
+  return presentTemplate(template, row?.uses ?? 0, tier);
 }
 
 // Concurrent first requests for one thumbnail share a single render.
