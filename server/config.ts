@@ -58,6 +58,8 @@ const EnvSchema = z
     JOB_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
     /** A hold not resolved after this long is released by the sweeper (its job is failed). */
     HOLD_TTL_MINUTES: z.coerce.number().int().min(1).default(30),
+    /** ZIP exports are deleted this long after they are built (seed 000 §2.2.7: 7 days). */
+    EXPORT_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(7),
     SHOPEE_API_BASE: z.url().default('https://partner.shopeemobile.com'),
     SHOPEE_PARTNER_ID: z.coerce.number().int().positive().optional(),
     SHOPEE_PARTNER_KEY: z.string().min(1).optional(),

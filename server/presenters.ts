@@ -1,9 +1,17 @@
 /** Response shapes come only from here: explicit fields, never internals (keys, token ciphertext). */
-import type { ConnectionView, JobView, LedgerEntryView, PresetView, SellerView } from '../shared/api.js';
+import type {
+  ConnectionView,
+  ExportView,
+  JobView,
+  LedgerEntryView,
+  PresetView,
+  SellerView,
+} from '../shared/api.js';
 import { errorMessage, type Locale } from '../shared/errors.js';
+import { exportKindOf } from '../shared/plans.js';
 import { outputOf, WORKFLOW_PRESETS, type WorkflowPresetId } from '../shared/presets.js';
 import { priceOfPreset } from '../shared/pricing.js';
-import type { Job, LedgerEntry, ListingImageChange, Seller, ShopConnection } from './db/models.js';
+import type { Job, JobExport, LedgerEntry, ListingImageChange, Seller, ShopConnection } from './db/models.js';
 
 export function presentSeller(seller: Seller): SellerView {
   return { id: seller.id, email: seller.email, locale: seller.locale, tier: seller.tier };
@@ -75,5 +83,33 @@ export function presentPreset(id: WorkflowPresetId): PresetView {
     marketplace: preset.marketplace,
     price: priceOfPreset(id),
     output: { width: output.width, height: output.height, format: output.format },
+  };
+}
+
+/**
+ * An export job and its export row. "expired" is the job's succeeded state past its expiry (or swept):
+ * the ZIP is gone, the credits stay spent.
+ */
+export function presentExport(job: Job, spec: JobExport, locale: Locale, now = new Date()): ExportView {
+  const expiresAt = spec.expiresAt ? new Date(spec.expiresAt) : null;
+  const expired =
+    job.status === 'succeeded' && (spec.expiredAt !== null || (expiresAt !== null && expiresAt <= now));
+  const status = expired ? 'expired' : job.status;
+  return {
+    id: job.id,
+    status,
+    progress: job.progress,
+    kind: exportKindOf(spec),
+    formats: [...spec.formats],
+    platforms: [...spec.platforms],
+    price: job.price,
+    itemCount: spec.sourceJobIds.length,
+    fileCount: spec.fileCount,
+    bytes: spec.zipBytes === null ? null : Number(spec.zipBytes),
+    createdAt: new Date(job.createdAt).toISOString(),
+    finishedAt: job.finishedAt ? new Date(job.finishedAt).toISOString() : null,
+    expiresAt: expiresAt ? expiresAt.toISOString() : null,
+    error: job.errorCode ? { code: job.errorCode, message: errorMessage(job.errorCode, locale) } : null,
+    downloadUrl: status === 'succeeded' ? `/v1/exports/${job.id}/download` : null,
   };
 }

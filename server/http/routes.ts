@@ -18,6 +18,7 @@ import { presentConnection, presentLedgerEntry, presentPreset, presentSeller } f
 import * as accounts from '../services/accounts.js';
 import * as connections from '../services/connections.js';
 import * as credits from '../services/credits.js';
+import * as exportsService from '../services/exports.js';
 import * as jobs from '../services/jobs.js';
 import { applyJob, listingHistory, revertJob } from '../services/listing.js';
 import * as templates from '../services/templates.js';
@@ -317,6 +318,51 @@ export const ROUTES: RouteDef[] = [
           locale: s.locale,
         }),
       };
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/exports',
+    summary:
+      'Start a ZIP export of finished photos (with metadata.json). 5 credits single format (Pay-as-you-go and up), 10 with both formats (Professional), 15 with platforms (Premium). Charges a hold.',
+    auth: 'seller',
+    body: api.CreateExportBody,
+    response: api.ExportView,
+    status: 202,
+    idempotent: true,
+    handler: async (ctx, deps) => {
+      const key = idempotencyKey(ctx);
+      const body = parse(api.CreateExportBody, ctx.request.body);
+      const result = await exportsService.createExport(jobsDeps(deps), {
+        seller: seller(ctx),
+        body,
+        idempotencyKey: key,
+      });
+      ctx.status = result.status;
+      return result.body;
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/exports/:id',
+    summary: 'Export status, progress, price, photo count, size and expiry',
+    auth: 'seller',
+    response: api.ExportView,
+    handler: (ctx, deps) =>
+      exportsService.viewExport(deps.db, seller(ctx).id, parse(IdParam, ctx.params).id, requestLocale(ctx)),
+  },
+  {
+    method: 'get',
+    path: '/v1/exports/:id/download',
+    summary: 'The ZIP file (owner only, streamed). 409 while it is built or when it failed, 410 once expired',
+    auth: 'seller',
+    handler: async (ctx, deps) => {
+      const file = await exportsService.openDownload(deps, seller(ctx).id, parse(IdParam, ctx.params).id);
+      ctx.type = 'application/zip';
+      ctx.attachment(file.filename, { type: 'attachment' });
+      ctx.length = file.bytes;
+      ctx.set('cache-control', 'private, no-store');
+      return file.stream;
     },
   },
   {

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 
 /** One per `jobs.kind`: the relay and the reconciler enqueue a row under its kind. */
-export const JOB_NAMES = ['enhance'] as const;
+export const JOB_NAMES = ['enhance', 'export'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 export interface JobData {
   id: string;

@@ -27,8 +27,8 @@ export interface Pipeline {
     options: ({ presetId: WorkflowPresetId } | { workflow: Workflow }) & {
       /** Free: watermark and the 1024 px cap (SPEC §4). */
       tier: Tier;
-      /** The listing the result goes to: its upload rules apply too. */
-      marketplace: Marketplace;
+      /** The listing the result goes to: its upload rules apply too. Exports for other platforms omit it. */
+      marketplace?: Marketplace;
       onProgress?: (percent: number, stage: string) => void | Promise<void>;
     },
   ): Promise<Omit<ResultMeta, 'format'> & { data: Buffer; format: string }>;

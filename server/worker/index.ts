@@ -1,10 +1,13 @@
 /** Starts the worker side: job handlers, the BullMQ worker and the recovery loop. */
 
 import { imageFetchPolicy } from '../net/safe-fetch.js';
+import { transcodeImage, workflowForPlatform } from '../pipeline/index.js';
 import { createRegistry, type RunningWorker, startWorker } from '../queue/index.js';
 import type { Runtime } from '../runtime.js';
+import { expireExports } from '../services/exports.js';
 import { startRecoveryLoop } from '../services/recovery.js';
 import { enhanceHandler, type Pipeline } from './enhance.js';
+import { exportHandler } from './export.js';
 
 export interface WorkerTuning {
   lockDuration?: number;
@@ -13,6 +16,8 @@ export interface WorkerTuning {
   relayEveryMs?: number;
   reconcileEveryMs?: number;
   staleMs?: number;
+  /** How often expired ZIP exports are deleted. @defaultValue 15 minutes */
+  exportSweepEveryMs?: number;
 }
 
 export function startWorkerProcess(
@@ -23,6 +28,18 @@ export function startWorkerProcess(
   const { db, storage, logger, config } = runtime;
   const registry = createRegistry([
     ['enhance', enhanceHandler({ db, storage, logger, pipeline, fetchPolicy: imageFetchPolicy(config) })],
+    [
+      'export',
+      exportHandler({
+        db,
+        storage,
+        logger,
+        // Re-rendering for other platforms goes through the same pipeline (and background remover) as
+        // enhance jobs; re-encoding needs no provider.
+        pipeline: { enhance: pipeline.enhance, transcodeImage, workflowForPlatform },
+        ttlDays: config.EXPORT_TTL_DAYS,
+      }),
+    ],
   ]);
   const worker = startWorker(
     registry,
@@ -42,8 +59,18 @@ export function startWorkerProcess(
     staleMs: tuning.staleMs ?? 60_000,
     maxAttempts: config.JOB_ATTEMPTS,
   });
+  const sweep = setInterval(
+    () => {
+      expireExports({ db, storage, logger }).catch((err: unknown) =>
+        logger.error({ err }, 'export cleanup failed'),
+      );
+    },
+    tuning.exportSweepEveryMs ?? 15 * 60_000,
+  );
+  sweep.unref();
   return {
     async close(force) {
+      clearInterval(sweep);
       recovery.stop();
       await worker.close(force);
     },
