@@ -7,6 +7,7 @@ import { Job } from '../db/models.js';
 import type { RunningWorker } from '../queue/index.js';
 import { expireExports, zipKey } from '../services/exports.js';
 import { failJob } from '../services/jobs.js';
+import { relayOutbox } from '../services/recovery.js';
 import { ADMIN_TOKEN, call, type Harness, startHarness } from '../testing/harness.js';
 import { jobForm, productJpeg } from '../testing/images.js';
 import type { ExportMetadata } from '../worker/export.js';
@@ -428,5 +429,31 @@ describe('ZIP export lifecycle', () => {
     });
     // The credits stay spent: the export was delivered.
     expect(await ledgerOf(owner.id, exportId)).toEqual(['hold:-5', 'capture:0']);
+  });
+
+  it('concurrent submissions with one key create one export and one hold; a lost enqueue is relayed from the outbox', async () => {
+    startWorker();
+    const { token, id: sellerId } = await seller('payg');
+    const jobIds = await finishedJobs(token, 1);
+    await stopWorker();
+    const key = randomUUID();
+    const answers = await Promise.all(Array.from({ length: 6 }, () => postExport(token, { jobIds }, key)));
+    for (const answer of answers) expect([202, 409]).toContain(answer.status);
+    const ids = new Set(answers.filter((a) => a.status === 202).map((a) => a.body.id));
+    expect(ids.size).toBe(1);
+    const rows = await exportRows(sellerId);
+    expect(rows).toHaveLength(1);
+    const exportId = rows[0].id as string;
+    expect(await ledgerOf(sellerId, exportId)).toEqual(['hold:-5']);
+
+    // As if the API died between commit and enqueue and Redis forgot the job: only the outbox knows it.
+    await h.database.db('jobs').where({ id: exportId }).update({ enqueuedAt: null });
+    await h.runtime.queue.remove(exportId);
+    expect(await relayOutbox(h.database.db, h.runtime.queue)).toBeGreaterThanOrEqual(1);
+    expect(await h.runtime.queue.state(exportId)).not.toBe('missing');
+    startWorker();
+    expect((await exportEnded(token, exportId)).status).toBe('succeeded');
+    expect(await ledgerOf(sellerId, exportId)).toEqual(['hold:-5', 'capture:0']);
+    await stopWorker();
   });
 });
