@@ -2,7 +2,15 @@
  * Environment configuration, validated once at boot. A bad environment prints every problem and exits
  * (Outline/Immich practice) instead of failing later on first use.
  */
+import { accessSync, constants, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { z } from 'zod';
+import {
+  NON_COMMERCIAL_MESSAGE,
+  NON_COMMERCIAL_MODEL,
+  ONNX_MODEL_KINDS,
+  type OnnxModelKind,
+} from './providers/background-removal/onnx-models.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
@@ -71,10 +79,13 @@ const EnvSchema = z
     TIKTOK_APP_SECRET: z.string().min(1).optional(),
     TIKTOK_SERVICE_ID: z.string().min(1).optional(),
     /**
-     * Who removes backgrounds: our local segmentation, or a hosted provider (providers.md) with the local
-     * one as fallback when the provider fails. A provider needs its `<NAME>_API_KEY`.
+     * Who removes backgrounds: our local segmentation, a hosted provider (providers.md) or a local ONNX
+     * model, with the local segmentation as fallback when the provider fails. A hosted provider needs its
+     * `<NAME>_API_KEY`, `onnx` needs `ONNX_MODEL_PATH`.
      */
-    BG_REMOVAL_PROVIDER: z.enum(['local', 'removebg', 'photoroom', 'segmind', 'fal']).default('local'),
+    BG_REMOVAL_PROVIDER: z
+      .enum(['local', 'removebg', 'photoroom', 'segmind', 'fal', 'onnx'])
+      .default('local'),
     REMOVEBG_API_KEY: z.string().min(1).optional(),
     REMOVEBG_BASE_URL: z.url().default('https://api.remove.bg'),
     PHOTOROOM_API_KEY: z.string().min(1).optional(),
@@ -84,7 +95,26 @@ const EnvSchema = z
     /** fal's own name for it (providers.md "fal.ai": `Authorization: Key $FAL_KEY`). */
     FAL_KEY: z.string().min(1).optional(),
     FAL_BASE_URL: z.url().default('https://queue.fal.run'),
-    /** Per provider attempt; past it the pipeline falls back to local segmentation. */
+    /** The model file for `onnx` (`npm run models:fetch`); checked to exist and be readable at boot. */
+    ONNX_MODEL_PATH: z.string().min(1).optional(),
+    /** Which model the file holds: decides its input normalisation and output handling. */
+    ONNX_MODEL_KIND: z
+      .string()
+      .default('isnet')
+      .transform((value, ctx): OnnxModelKind => {
+        if (NON_COMMERCIAL_MODEL.test(value)) {
+          ctx.addIssue({ code: 'custom', message: NON_COMMERCIAL_MESSAGE });
+          return z.NEVER;
+        }
+        if (!(ONNX_MODEL_KINDS as readonly string[]).includes(value)) {
+          ctx.addIssue({ code: 'custom', message: `must be one of ${ONNX_MODEL_KINDS.join(', ')}` });
+          return z.NEVER;
+        }
+        return value as OnnxModelKind;
+      }),
+    /** onnxruntime intra-op threads; unset: all cores, at most 4 (providers/background-removal/onnx.ts). */
+    ONNX_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+    /** Per hosted provider attempt; past it the pipeline falls back to local segmentation. */
     BG_REMOVAL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(20_000),
     /**
      * Sandbox mode: image URLs may also come from these exact origins (the local CDN sandbox), which are
@@ -103,6 +133,7 @@ const EnvSchema = z
       photoroom: 'PHOTOROOM_API_KEY',
       segmind: 'SEGMIND_API_KEY',
       fal: 'FAL_KEY',
+      onnx: undefined,
     } as const;
     const key = keyOf[env.BG_REMOVAL_PROVIDER];
     if (key && !env[key]) {
@@ -112,7 +143,30 @@ const EnvSchema = z
         message: `required when BG_REMOVAL_PROVIDER=${env.BG_REMOVAL_PROVIDER}`,
       });
     }
+    if (env.BG_REMOVAL_PROVIDER === 'onnx') {
+      const problem = modelFileProblem(env.ONNX_MODEL_PATH);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['ONNX_MODEL_PATH'], message: problem });
+    }
   });
+
+/**
+ * What is wrong with the configured model file, if anything. Only presence and access are checked here
+ * (a corrupt file is found when the worker loads it, and falls back then): a missing file is a deploy
+ * mistake that should stop the boot, not quietly lower every cut-out's quality.
+ */
+function modelFileProblem(path: string | undefined): string | undefined {
+  if (!path) return 'required when BG_REMOVAL_PROVIDER=onnx (fetch one with npm run models:fetch)';
+  if (NON_COMMERCIAL_MODEL.test(basename(path))) return NON_COMMERCIAL_MESSAGE;
+  try {
+    if (!statSync(path).isFile()) return `${path} is not a file`;
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return `${path} does not exist (fetch one with npm run models:fetch)`;
+    return `${path} cannot be read (${code ?? 'error'})`;
+  }
+  return undefined;
+}
 
 export type Config = z.infer<typeof EnvSchema>;
 

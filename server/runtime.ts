@@ -14,7 +14,7 @@ import { shopeeConnector } from './marketplaces/shopee/connector.js';
 import { TikTokClient } from './marketplaces/tiktok/client.js';
 import { tiktokConnector } from './marketplaces/tiktok/connector.js';
 import { type EnhanceOptions, enhance, inspectImage, renderWorkflowPreview } from './pipeline/index.js';
-import { createBackgroundRemover } from './providers/background-removal/index.js';
+import { createBackgroundRemover, OnnxMatteModel } from './providers/background-removal/index.js';
 import { JobQueue } from './queue/index.js';
 import { LocalStorage } from './storage/index.js';
 
@@ -85,6 +85,28 @@ export const pipeline = { enhance, inspectImage };
 export function createPipeline(config: Config, logger: Logger): typeof pipeline {
   const backgroundRemover = createBackgroundRemover(config);
   if (!backgroundRemover) return pipeline;
+  if (backgroundRemover instanceof OnnxMatteModel) {
+    // Load the model now rather than in the first job, so a corrupt file shows in the log at start-up
+    // (photos still succeed on the local segmentation; the missing-file case never got this far).
+    const started = performance.now();
+    backgroundRemover.inputSize().then(
+      (inputSize) =>
+        logger.info(
+          {
+            kind: backgroundRemover.kind,
+            inputSize,
+            threads: backgroundRemover.threads,
+            loadMs: Math.round(performance.now() - started),
+          },
+          'ONNX background-removal model loaded',
+        ),
+      (error: unknown) =>
+        logger.error(
+          { kind: backgroundRemover.kind, err: error },
+          'ONNX background-removal model could not be loaded; every photo uses local segmentation until the file is fixed and the worker restarted',
+        ),
+    );
+  }
   return {
     inspectImage,
     async enhance(input: Buffer, options: EnhanceOptions) {

@@ -4,7 +4,8 @@
  *  1. Server-side time of "Enhance photo" for every workflow preset on 1200×1200 synthetic listing photos,
  *     next to a bare sharp decode → resize → encode of the same images in the same run (the ratio is
  *     comparable across machines). BENCH_RUNS (default 20) photos per preset; BENCH_PRESETS=id,id limits
- *     the presets.
+ *     the presets. BENCH_ONNX_MODEL=file (BENCH_ONNX_KIND, default isnet) cuts out with that ONNX model
+ *     instead of our segmentation (weights from `npm run models:fetch`; parts 2 and 3 keep the default).
  *  2. A batch of BENCH_BATCH (default 100) 1200² photos through the real API + queue + worker (worker
  *     concurrency 2): wall time from the first submit until all succeeded, and the submission latency
  *     (BENCH_SUBMIT_CONCURRENCY, default 6 — a browser's connections per host — uploads in flight).
@@ -27,6 +28,11 @@ import sharp from 'sharp';
 import { WORKFLOW_PRESET_IDS, type WorkflowPresetId } from '../../shared/presets.js';
 import { enhance } from '../pipeline/index.js';
 import { makeProductPhoto } from '../pipeline/testing/synthetic.js';
+import {
+  ONNX_MODEL_KINDS,
+  OnnxMatteModel,
+  type OnnxModelKind,
+} from '../providers/background-removal/index.js';
 import { dropTemplate, prepareTemplate } from '../testing/db.js';
 import { ADMIN_TOKEN, call, type Harness, startHarness } from '../testing/harness.js';
 import { jobForm } from '../testing/images.js';
@@ -47,6 +53,16 @@ const note = (line: string) => process.stderr.write(`${line}\n`);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const presets = (process.env.BENCH_PRESETS?.split(',') ?? WORKFLOW_PRESET_IDS) as WorkflowPresetId[];
 const backgrounds = ['wood', 'fabric', 'plain', 'gradient'] as const;
+const onnxKind = (process.env.BENCH_ONNX_KIND ?? 'isnet') as OnnxModelKind;
+if (!ONNX_MODEL_KINDS.includes(onnxKind))
+  throw new Error(`BENCH_ONNX_KIND must be one of ${ONNX_MODEL_KINDS}`);
+const onnxModel = process.env.BENCH_ONNX_MODEL
+  ? new OnnxMatteModel({ modelPath: process.env.BENCH_ONNX_MODEL, kind: onnxKind })
+  : undefined;
+const options = (presetId: WorkflowPresetId) => ({
+  presetId,
+  ...(onnxModel ? { backgroundRemover: onnxModel } : {}),
+});
 
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -58,8 +74,13 @@ const inputs = await Promise.all(
     makeProductPhoto({ width: 1200, height: 1200, seed: i + 1, background: backgrounds[i % 4] }),
   ),
 );
-// Warm-up: the first sharp call loads libvips and JIT-compiles our code.
-for (const presetId of presets) await enhance(inputs[0]!.image, { presetId });
+// Warm-up: the first sharp call loads libvips and JIT-compiles our code (and loads the ONNX model).
+for (const presetId of presets) {
+  const warm = await enhance(inputs[0]!.image, options(presetId));
+  // A model that fails falls back silently in the product; here it would time the wrong thing.
+  if (onnxModel && warm.matteMethod !== 'onnx')
+    throw new Error(`ONNX model failed: ${warm.matteFallbackReason}`);
+}
 
 const baselineMs: number[] = [];
 const enhanceMs = new Map<WorkflowPresetId, number[]>(presets.map((id) => [id, []]));
@@ -74,7 +95,7 @@ for (const { image } of inputs) {
   // Presets interleaved per photo, so a noisy moment on the machine hits them all alike.
   for (const presetId of presets) {
     const started = performance.now();
-    await enhance(image, { presetId });
+    await enhance(image, options(presetId));
     enhanceMs.get(presetId)!.push(performance.now() - started);
   }
 }
@@ -83,6 +104,7 @@ const baselineP50 = quantile(baselineMs, 0.5);
 const timings = {
   machine: { cpus: os.cpus().length, node: process.version },
   runs: RUNS,
+  matte: onnxModel ? `onnx:${onnxKind} (${onnxModel.threads} threads)` : 'local',
   presets: Object.fromEntries(
     presets.map((id) => {
       const times = enhanceMs.get(id)!;
@@ -416,7 +438,9 @@ const result = {
 
 if (json) console.log(JSON.stringify(result));
 else {
-  console.log(`Enhance photo, 1200×1200 input, ${RUNS} runs per preset, ${result.machine.cpus} CPUs`);
+  console.log(
+    `Enhance photo, 1200×1200 input, ${RUNS} runs per preset, matte ${result.matte}, ${result.machine.cpus} CPUs`,
+  );
   const width = Math.max(...presets.map((id) => id.length));
   for (const [id, t] of Object.entries(result.presets)) {
     const target = id === result.target.preset ? `   (target p50 ≤ ${result.target.p50Ms} ms)` : '';

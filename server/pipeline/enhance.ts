@@ -21,12 +21,13 @@ import {
   type WorkflowStep,
 } from '../../shared/workflow.js';
 import { AppError, isAppError } from '../errors.js';
-import type { BackgroundRemover } from '../providers/background-removal/types.js';
+import type { BackgroundRemovalProvider, MatteSource } from '../providers/background-removal/types.js';
 import { parseHex, renderBackdrop, solid } from './backdrop.js';
 import { composite, decontaminateEdges } from './compose.js';
 import { decodeForWork } from './decode.js';
 import { encodeWithin } from './encode.js';
 import { inspectImage } from './inspect.js';
+import { onnxMatte } from './onnx-matte.js';
 import { remoteMatte } from './remote-matte.js';
 import { segment } from './segment.js';
 import { type ReflectionLayer, renderReflection, renderShadow, type ShadowLayer } from './shadow.js';
@@ -48,12 +49,15 @@ export type EnhanceOptions = ({ presetId: WorkflowPresetId } | { workflow: Workf
    * holds the job and a throwing one aborts it with its own error.
    */
   onProgress?: (percent: number, stage: string) => void | Promise<void>;
-  /** A hosted remover for the background_removal step; when it fails, the local segmentation runs. */
-  backgroundRemover?: BackgroundRemover;
+  /**
+   * A hosted remover or a local ONNX model for the background_removal step; when it fails, the local
+   * segmentation runs.
+   */
+  backgroundRemover?: MatteSource;
 };
 
 /** Who produced the matte: none needed, the seller's own cut-out, our segmentation, or a provider. */
-export type MatteMethod = 'none' | 'cutout' | 'local' | BackgroundRemover['provider'];
+export type MatteMethod = 'none' | 'cutout' | 'local' | BackgroundRemovalProvider;
 
 export interface EnhanceOutput {
   data: Buffer;
@@ -164,11 +168,14 @@ export async function enhance(input: Buffer, options: EnhanceOptions): Promise<E
   let matteFallbackReason: string | undefined;
   const remote = plan.removeBackground && !cutout ? options.backgroundRemover : undefined;
   const fromProvider = remote
-    ? await remoteMatte(rgb, remote).catch((error: unknown) => {
-        // Any provider failure (key, quota, outage, timeout, odd answer) costs quality, never the job.
-        matteFallbackReason = error instanceof Error && 'kind' in error ? String(error.kind) : 'error';
-        return undefined;
-      })
+    ? await (remote.provider === 'onnx' ? onnxMatte(rgb, remote) : remoteMatte(rgb, remote)).catch(
+        (error: unknown) => {
+          // Any provider failure (key, quota, outage, timeout, odd answer, unloadable model) costs quality,
+          // never the job.
+          matteFallbackReason = error instanceof Error && 'kind' in error ? String(error.kind) : 'error';
+          return undefined;
+        },
+      )
     : undefined;
   if (remote && fromProvider) {
     ({ alpha: matte, confidence } = fromProvider);

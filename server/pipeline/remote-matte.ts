@@ -8,7 +8,7 @@ import { fromRaw, MAX_INPUT_PIXELS, PIPELINE_TIMEOUT_SECONDS, type RawImage, sha
 
 export interface RemoteMatte {
   alpha: Uint8Array;
-  /** Share of pixels the provider decided firmly (alpha < 10 % or > 90 %): no provider gives a score. */
+  /** Share of pixels the provider decided firmly ({@link matteConfidence}): no provider gives a score. */
   confidence: number;
 }
 
@@ -30,8 +30,13 @@ export async function remoteMatte(rgb: RawImage, remover: BackgroundRemover): Pr
   if (matte.width !== rgb.width || matte.height !== rgb.height) {
     matte = await toRaw(fromRaw(matte).resize(rgb.width, rgb.height, { fit: 'fill' }), 1);
   }
-  const data = matte.data;
+  const alpha = new Uint8Array(matte.data.buffer, matte.data.byteOffset, matte.data.length);
+  return { alpha, confidence: matteConfidence(alpha) };
+}
+
+/** Share of pixels decided firmly (alpha < 10 % or > 90 %): the trust score for a matte that has none. */
+export function matteConfidence(alpha: Uint8Array): number {
   let firm = 0;
-  for (const a of data) if (a < 26 || a > 229) firm++;
-  return { alpha: new Uint8Array(data.buffer, data.byteOffset, data.length), confidence: firm / data.length };
+  for (const a of alpha) if (a < 26 || a > 229) firm++;
+  return alpha.length ? firm / alpha.length : 0;
 }

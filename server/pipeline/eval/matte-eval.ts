@@ -4,14 +4,25 @@
  * Runs the local segmentation over the seeded evaluation set (scenes.ts) and reports IoU (alpha ≥ 0.5)
  * and MAE per category and overall against the targets (issue 3 item 2): IoU ≥ 0.95 on plain and
  * gradient, ≥ 0.90 overall. Always exits 0: it reports, it does not gate. With --json the last line is
- * one JSON object.
+ * one JSON object. EVAL_ONNX_MODEL=file (EVAL_ONNX_KIND, default isnet) measures that ONNX model instead.
  */
 import { performance } from 'node:perf_hooks';
+import {
+  ONNX_MODEL_KINDS,
+  OnnxMatteModel,
+  type OnnxModelKind,
+} from '../../providers/background-removal/index.js';
 import { pearson } from './metrics.js';
 import { evaluateScene, type SceneResult } from './run.js';
 import { CATEGORIES, type Category, sceneSpecs } from './scenes.js';
 
 const json = process.argv.includes('--json');
+const onnxKind = (process.env.EVAL_ONNX_KIND ?? 'isnet') as OnnxModelKind;
+if (!ONNX_MODEL_KINDS.includes(onnxKind))
+  throw new Error(`EVAL_ONNX_KIND must be one of ${ONNX_MODEL_KINDS}`);
+const model = process.env.EVAL_ONNX_MODEL
+  ? new OnnxMatteModel({ modelPath: process.env.EVAL_ONNX_MODEL, kind: onnxKind })
+  : undefined;
 
 interface Target {
   name: string;
@@ -23,9 +34,9 @@ const started = performance.now();
 // Sequential: the per-image time should be that of one segmentation on an otherwise idle machine.
 const specs = sceneSpecs();
 // Warm-up (libvips start-up, JIT), so the first category's time is not inflated.
-await evaluateScene(specs[0]!);
+await evaluateScene(specs[0]!, model);
 const results: SceneResult[] = [];
-for (const spec of specs) results.push(await evaluateScene(spec));
+for (const spec of specs) results.push(await evaluateScene(spec, model));
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 const median = (values: number[]) => {
@@ -85,7 +96,7 @@ console.log(
   `${'overall'.padEnd(16)}${pad(overall.images, 3)}${pad(overall.iou.toFixed(3), 8)}${pad('', 9)}${pad(overall.mae.toFixed(4), 9)}${pad(overall.msPerImageMean, 8)}`,
 );
 console.log(
-  `segment p50 ${overall.msPerImageP50} ms/image; confidence↔IoU correlation ${overall.confidenceIouCorrelation}`,
+  `${model ? `onnx:${onnxKind}` : 'segment'} p50 ${overall.msPerImageP50} ms/image; confidence↔IoU correlation ${overall.confidenceIouCorrelation}`,
 );
 const worst = [...results].sort((a, b) => a.iou - b.iou).slice(0, 5);
 console.log(
@@ -97,6 +108,7 @@ console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
 if (json) {
   console.log(
     JSON.stringify({
+      matte: model ? `onnx:${onnxKind}` : 'local',
       categories: perCategory,
       overall,
       targets: targetResults,

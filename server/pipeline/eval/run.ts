@@ -1,5 +1,10 @@
-/** Runs the local segmentation over the evaluation set; shared by matte-eval and contact-sheet. */
+/**
+ * Runs the local segmentation (or an ONNX model) over the evaluation set; shared by matte-eval and
+ * contact-sheet.
+ */
 import { performance } from 'node:perf_hooks';
+import type { MatteModel } from '../../providers/background-removal/types.js';
+import { onnxMatte } from '../onnx-matte.js';
 import { segment } from '../segment.js';
 import { decodeRgb } from '../testing/pixels.js';
 import { iou, mae } from './metrics.js';
@@ -12,21 +17,23 @@ export interface SceneResult {
   iou: number;
   mae: number;
   confidence: number;
-  /** Wall time of `segment` alone (the JPEG decode is not counted). */
+  /** Wall time of `segment` (or the model with its pre/post-processing) alone, not the JPEG decode. */
   ms: number;
 }
 
-export async function evaluateScene(spec: SceneSpec): Promise<SceneResult> {
+/** With `model`, its matte is measured; a model failure throws (an evaluation must not fall back). */
+export async function evaluateScene(spec: SceneSpec, model?: MatteModel): Promise<SceneResult> {
   const scene = await loadScene(spec);
   const rgb = await decodeRgb(scene.jpeg);
   const start = performance.now();
-  const result = await segment(rgb);
+  const result = model ? await onnxMatte(rgb, model) : await segment(rgb);
   const ms = performance.now() - start;
+  const alpha = Buffer.from(result.alpha.buffer, result.alpha.byteOffset, result.alpha.byteLength);
   return {
     scene,
-    alpha: result.alpha,
-    iou: iou(result.alpha, scene.alpha),
-    mae: mae(result.alpha, scene.alpha),
+    alpha,
+    iou: iou(alpha, scene.alpha),
+    mae: mae(alpha, scene.alpha),
     confidence: result.confidence,
     ms,
   };

@@ -1,19 +1,28 @@
-/** Hosted background removal, chosen by configuration (`BG_REMOVAL_PROVIDER`); `local` means none. */
+/**
+ * Background removal, chosen by configuration (`BG_REMOVAL_PROVIDER`): a hosted provider, a local ONNX
+ * model, or `local` (none: the pipeline's own segmentation).
+ */
 import type { Config } from '../../config.js';
 import { FalClient } from './fal.js';
+import { OnnxMatteModel } from './onnx.js';
 import { PhotoroomClient } from './photoroom.js';
 import { RemoveBgClient } from './removebg.js';
 import { SegmindClient } from './segmind.js';
-import type { BackgroundRemover } from './types.js';
+import type { MatteSource } from './types.js';
 
 export { FAL_BASE_URL, FalClient } from './fal.js';
+export { defaultOnnxThreads, OnnxMatteModel } from './onnx.js';
+export * from './onnx-models.js';
 export { PHOTOROOM_BASE_URL, PhotoroomClient } from './photoroom.js';
 export { REMOVEBG_BASE_URL, RemoveBgClient } from './removebg.js';
 export { SEGMIND_BASE_URL, SegmindClient } from './segmind.js';
 export * from './types.js';
 
-/** The configured remover, or undefined for the local segmentation. Config checks the key is present. */
-export function createBackgroundRemover(config: Config): BackgroundRemover | undefined {
+/**
+ * The configured remover, or undefined for the local segmentation. Config checks the key (or the model
+ * file) is present; an ONNX model is only loaded on first use.
+ */
+export function createBackgroundRemover(config: Config): MatteSource | undefined {
   const timeoutMs = config.BG_REMOVAL_TIMEOUT_MS;
   switch (config.BG_REMOVAL_PROVIDER) {
     case 'local':
@@ -38,5 +47,11 @@ export function createBackgroundRemover(config: Config): BackgroundRemover | und
       });
     case 'fal':
       return new FalClient({ apiKey: config.FAL_KEY ?? '', baseUrl: config.FAL_BASE_URL, timeoutMs });
+    case 'onnx':
+      return new OnnxMatteModel({
+        modelPath: config.ONNX_MODEL_PATH ?? '',
+        kind: config.ONNX_MODEL_KIND,
+        threads: config.ONNX_THREADS,
+      });
   }
 }

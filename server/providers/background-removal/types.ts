@@ -1,13 +1,16 @@
 /**
- * Background removal by a hosted provider. Providers get the photo's bytes (never a file path) and answer
- * with image bytes; turning those into an 8-bit alpha of the input size is the pipeline's job, because it
- * is the only product module that decodes images (style.md practice 3).
+ * Background removal by a hosted provider or a local ONNX model. Providers get the photo's bytes (never a
+ * file path) and answer with image bytes; a model gets a tensor and answers with one. Turning either into
+ * an 8-bit alpha of the input size is the pipeline's job, because it is the only product module that
+ * decodes and resizes images (style.md practice 3).
  */
+import type { OnnxModelKind } from './onnx-models.js';
 
-export type BackgroundRemovalProvider = 'removebg' | 'photoroom' | 'segmind' | 'fal';
+export type HostedRemovalProvider = 'removebg' | 'photoroom' | 'segmind' | 'fal';
+export type BackgroundRemovalProvider = HostedRemovalProvider | 'onnx';
 
 export interface BackgroundRemover {
-  readonly provider: BackgroundRemovalProvider;
+  readonly provider: HostedRemovalProvider;
   /**
    * @param image JPEG or PNG of the working-size photo.
    * @returns a PNG with alpha, or a greyscale mask; the caller normalises it to the input's size.
@@ -16,10 +19,38 @@ export interface BackgroundRemover {
 }
 
 /**
+ * A local segmentation model (ISNet, BiRefNet, U²-Net) run by onnxruntime. Tensors in, tensors out: the
+ * resizing and normalisation per model kind happen in the pipeline (`pipeline/onnx-matte.ts`).
+ */
+export interface MatteModel {
+  readonly provider: 'onnx';
+  readonly kind: OnnxModelKind;
+  /**
+   * The model's input height and width: from the model file when static, else the kind's nominal size.
+   * The first call loads the model (once per process); rejects with a `model_invalid` error.
+   */
+  inputSize(): Promise<{ width: number; height: number }>;
+  /**
+   * Runs the model on one RGB NCHW float32 tensor `[1,3,height,width]` (already normalised).
+   * @returns the model's first output, flat, with its dimensions (e.g. `[1,1,H,W]`).
+   */
+  run(
+    input: Float32Array,
+    width: number,
+    height: number,
+  ): Promise<{ data: Float32Array; dims: readonly number[] }>;
+}
+
+/** What the pipeline's background_removal step may be handed besides its own segmentation. */
+export type MatteSource = BackgroundRemover | MatteModel;
+
+/**
  * Why a provider call failed. `auth`: bad or missing key; `quota`: out of credits (402, Segmind 406);
  * `rate_limited`: 429 after the retries; `bad_image`: the provider refused the input (400);
  * `unavailable`: 5xx after the retries or another unexpected status; `timeout`/`network`: no answer;
- * `malformed`: a 2xx that is not an image.
+ * `malformed`: a 2xx that is not an image (a model: an output of the wrong shape, non-finite or constant);
+ * `model_invalid`: the ONNX model file could not be loaded or does not look like a matting model;
+ * `inference_failed`: onnxruntime failed while running it.
  */
 export type BackgroundRemovalErrorKind =
   | 'auth'
@@ -29,7 +60,9 @@ export type BackgroundRemovalErrorKind =
   | 'unavailable'
   | 'timeout'
   | 'network'
-  | 'malformed';
+  | 'malformed'
+  | 'model_invalid'
+  | 'inference_failed';
 
 export class BackgroundRemovalError extends Error {
   override readonly name = 'BackgroundRemovalError';
