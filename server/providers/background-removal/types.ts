@@ -3,6 +3,7 @@
  * with image bytes; turning those into an 8-bit alpha of the input size is the pipeline's job, because it
  * is the only product module that decodes images (style.md practice 3).
  */
+import { type ProviderErrorKind, TRANSIENT_KINDS } from '../transport.js';
 
 export type BackgroundRemovalProvider = 'removebg' | 'photoroom' | 'segmind' | 'fal';
 
@@ -15,21 +16,8 @@ export interface BackgroundRemover {
   removeBackground(image: Buffer): Promise<Buffer>;
 }
 
-/**
- * Why a provider call failed. `auth`: bad or missing key; `quota`: out of credits (402, Segmind 406);
- * `rate_limited`: 429 after the retries; `bad_image`: the provider refused the input (400);
- * `unavailable`: 5xx after the retries or another unexpected status; `timeout`/`network`: no answer;
- * `malformed`: a 2xx that is not an image.
- */
-export type BackgroundRemovalErrorKind =
-  | 'auth'
-  | 'quota'
-  | 'rate_limited'
-  | 'bad_image'
-  | 'unavailable'
-  | 'timeout'
-  | 'network'
-  | 'malformed';
+/** Why a provider call failed: the kinds every hosted provider shares (see ../transport.ts). */
+export type BackgroundRemovalErrorKind = ProviderErrorKind;
 
 export class BackgroundRemovalError extends Error {
   override readonly name = 'BackgroundRemovalError';
@@ -45,11 +33,6 @@ export class BackgroundRemovalError extends Error {
 
   /** Worth another attempt: the provider was busy, failing or unreachable, not refusing this request. */
   get transient(): boolean {
-    return (
-      this.kind === 'rate_limited' ||
-      this.kind === 'unavailable' ||
-      this.kind === 'timeout' ||
-      this.kind === 'network'
-    );
+    return TRANSIENT_KINDS.has(this.kind);
   }
 }
