@@ -166,6 +166,11 @@ export const TemplateView = z.object({
   usageCount: z.number().int(),
   /** Path of the preview thumbnail (GET, public). */
   previewUrl: z.string(),
+  /**
+   * Hosted-model steps the template runs (`ai_scene`, `relight`); a server without those providers refuses
+   * its jobs (AI_NOT_ENABLED), so a client may grey it out. Its preview only suggests the AI scene.
+   */
+  aiSteps: z.array(z.enum(['ai_scene', 'relight'])),
 });
 export type TemplateView = z.infer<typeof TemplateView>;
 export const TemplateList = z.object({ templates: z.array(TemplateView) });

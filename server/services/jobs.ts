@@ -7,8 +7,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { CreateJobBody, JobView } from '../../shared/api.js';
 import type { Locale } from '../../shared/errors.js';
 import { IMAGE_CDN_HOSTS } from '../../shared/marketplaces.js';
-import { priceOfPreset, priceOfSteps } from '../../shared/pricing.js';
+import { WORKFLOW_PRESETS } from '../../shared/presets.js';
+import { priceOfSteps } from '../../shared/pricing.js';
 import { findTemplate } from '../../shared/templates.js';
+import { aiStepsOf, type WorkflowStep } from '../../shared/workflow.js';
 import type { Db, Trx } from '../db/knex.js';
 import { Job, ListingImageChange, type ResultMeta } from '../db/models.js';
 import { AppError } from '../errors.js';
@@ -29,6 +31,8 @@ export interface JobsDeps {
   holdTtlMinutes: number;
   fetchPolicy: Omit<SafeFetchPolicy, 'allowedHosts'>;
   inspectImage: (input: Buffer) => Promise<unknown>;
+  /** Which hosted-model steps this server has a provider for (providers/generative `aiCapabilities`). */
+  aiEnabled: { ai_scene: boolean; relight: boolean };
 }
 
 export const inputKey = (jobId: string) => `inputs/${jobId}`;
@@ -60,12 +64,24 @@ async function replay(
   return { status: row.responseStatus, body: row.responseBody };
 }
 
-/** The price of what the body asks to run; an unknown template is the client's mistake (400). */
-function priceOf(body: CreateJobBody): number {
-  if (body.presetId) return priceOfPreset(body.presetId);
+/** The steps the body asks to run; an unknown template is the client's mistake (400). */
+function stepsOf(body: CreateJobBody): readonly WorkflowStep[] {
+  if (body.presetId) return WORKFLOW_PRESETS[body.presetId].steps;
   const template = body.templateId ? findTemplate(body.templateId) : undefined;
   if (!template) throw new AppError('VALIDATION_FAILED', `Unknown template: ${body.templateId}`);
-  return priceOfSteps(template.steps);
+  return template.steps;
+}
+
+/**
+ * What the steps cost, refusing up front (before any hold) a workflow whose AI steps this server cannot
+ * run: the seller is told now and charged nothing, instead of a job that fails later or, worse, a plain
+ * backdrop billed at the AI price.
+ */
+function priceOf(deps: Pick<JobsDeps, 'aiEnabled'>, body: CreateJobBody): number {
+  const steps = stepsOf(body);
+  const missing = aiStepsOf(steps).filter((step) => !deps.aiEnabled[step]);
+  if (missing.length > 0) throw new AppError('AI_NOT_ENABLED', undefined, { details: { steps: missing } });
+  return priceOfSteps(steps);
 }
 
 export async function createJob(
@@ -77,6 +93,7 @@ export async function createJob(
   const hash = requestHash(body, input.upload);
   const earlier = await replay(db, sellerId, idempotencyKey, hash);
   if (earlier) return earlier;
+  const price = priceOf(deps, body);
 
   if (input.upload) {
     await deps.inspectImage(input.upload);
@@ -90,7 +107,6 @@ export async function createJob(
     throw new AppError('VALIDATION_FAILED', 'Send the image as `image` or give `imageUrl`.');
   }
 
-  const price = priceOf(body);
   const jobId = randomUUID();
   if (input.upload) await deps.storage.put(inputKey(jobId), input.upload);
 

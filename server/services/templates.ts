@@ -5,7 +5,7 @@
 import type { TemplateQuery, TemplateView } from '../../shared/api.js';
 import { priceOfSteps } from '../../shared/pricing.js';
 import { findTemplate, TEMPLATES, type Template } from '../../shared/templates.js';
-import type { WorkflowStep } from '../../shared/workflow.js';
+import { aiStepsOf, type WorkflowStep } from '../../shared/workflow.js';
 import type { Db } from '../db/knex.js';
 import { AppError } from '../errors.js';
 import type { Storage } from '../storage/index.js';
@@ -39,6 +39,7 @@ export function presentTemplate(t: Template, usageCount: number): TemplateView {
     price: priceOfSteps(t.steps),
     usageCount,
     previewUrl: `/v1/templates/${t.id}/preview`,
+    aiSteps: aiStepsOf(t.steps),
   };
 }
 
