@@ -3,14 +3,17 @@
  * checks: the product's pixels are the seller's own whatever the scene, a relight brightens the side the
  * light comes from, and nothing outside the matte changes.
  */
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FalSandbox, startFalSandbox } from '../../sandbox/providers/fal/index.js';
 import { type ReplicateSandbox, startReplicateSandbox } from '../../sandbox/providers/replicate/index.js';
+import { findTemplate } from '../../shared/templates.js';
 import type { BackgroundStep, LightingStep, Workflow } from '../../shared/workflow.js';
 import { AppError } from '../errors.js';
 import { FalGenerative } from '../providers/generative/fal.js';
 import { ReplicateClient } from '../providers/generative/replicate.js';
 import { type EnhanceOptions, enhance } from './enhance.js';
+import { renderWorkflowPreview } from './preview.js';
 import type { RawImage } from './sharp.js';
 import { decodeRgb } from './testing/pixels.js';
 import { makeProductPhoto } from './testing/synthetic.js';
@@ -135,6 +138,15 @@ describe('AI scene backdrop', () => {
     ).rejects.toMatchObject({
       code: 'AI_PROVIDER_UNAVAILABLE',
     });
+  });
+});
+
+describe('gallery previews of AI templates', () => {
+  it('render without any provider (a gradient stands in for the scene, auto light for the relight)', async () => {
+    const before = fal.requestLog.length + replicate.requestLog.length;
+    const webp = await renderWorkflowPreview(findTemplate('ai-scene-golden-hour-relit')!.steps);
+    expect(await sharp(webp).metadata()).toMatchObject({ format: 'webp', width: 240, height: 300 });
+    expect(fal.requestLog.length + replicate.requestLog.length).toBe(before);
   });
 });
 

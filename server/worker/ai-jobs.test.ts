@@ -123,6 +123,37 @@ describe('AI scene jobs with a provider', () => {
   });
 });
 
+describe('AI scene jobs with a provider that refuses', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      JOB_ATTEMPTS: '3',
+      AI_SCENE_PROVIDER: 'fal',
+      FAL_KEY: KEY,
+      FAL_BASE_URL: fal.baseUrl,
+      AI_POLL_INTERVAL_MS: '20',
+    });
+    h.startWorker({ pipeline: createPipeline(h.config, h.runtime.logger), tuning: FAST });
+  });
+  afterAll(() => h?.close());
+
+  it('out of provider credit (402): fails AI_PROVIDER_FAILED on the first attempt, hold released', async () => {
+    fal.injectFault({ path: '/fal-ai/fast-sdxl', httpStatus: 402 });
+    const { token, sellerId } = await seller(h);
+    const created = await submit(h, token);
+    await waitFor(async () => ((await ledger(h, sellerId)).includes(`release:${PRICE}`) ? true : undefined));
+    const job = await Job.query(h.database.db).findById(created.body.id);
+    // Retrying cannot buy the operator's fal account more credit: one attempt, not JOB_ATTEMPTS.
+    expect(job).toMatchObject({ status: 'failed', errorCode: 'AI_PROVIDER_FAILED', attempts: 1 });
+    const view = await call(h.baseUrl, 'GET', `/v1/jobs/${created.body.id}`, { token });
+    expect(view.body.error).toEqual({
+      code: 'AI_PROVIDER_FAILED',
+      message: 'The AI service could not create this image. Your credits were returned.',
+    });
+    expect((await call(h.baseUrl, 'GET', '/v1/me', { token })).body.balance).toBe(50);
+  });
+});
+
 describe('AI scene jobs without a provider', () => {
   let h: Harness;
   beforeAll(async () => {

@@ -37,6 +37,11 @@ export function createBackgroundRemover(config: Config): BackgroundRemover | und
         timeoutMs,
       });
     case 'fal':
-      return new FalClient({ apiKey: config.FAL_KEY ?? '', baseUrl: config.FAL_BASE_URL, timeoutMs });
+      return new FalClient({
+        apiKey: config.FAL_KEY ?? '',
+        baseUrl: config.FAL_BASE_URL,
+        timeoutMs,
+        resultHosts: config.FAL_RESULT_HOSTS,
+      });
   }
 }
