@@ -1,8 +1,9 @@
 /**
  * "Enhance photo" for one image and one workflow (a preset's, or one given as data): inspect → decode once
- * (EXIF orientation applied, pixel limit, strict decoder) at a working size → background removal → the
- * steps in workflow order (backdrop, lighting, shadow) composed on the canvas → free-tier cap and watermark
- * → encode without metadata → check the target's (and the listing marketplace's) upload rules.
+ * (EXIF orientation applied, pixel limit, strict decoder) at a working size → background removal → an AI
+ * scene from a hosted model when the backdrop is one → the steps in workflow order (backdrop, lighting,
+ * shadow) composed on the canvas → IC-Light relight by a hosted model when asked → free-tier cap and
+ * watermark → encode without metadata → check the target's (and the listing marketplace's) upload rules.
  */
 import type { Tier } from '../../shared/api.js';
 import type { Marketplace } from '../../shared/marketplaces.js';
