@@ -17,6 +17,21 @@ const bool = z
   .optional()
   .transform((v) => v === 'true' || v === '1');
 
+/** Comma-separated host names (`*.example.com` for subdomains). */
+const hostList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+$/, 'a host name or *.domain')));
+
+const replicateModel = z
+  .string()
+  .regex(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{8,64})?$/, 'owner/name or owner/name:version');
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -117,6 +132,42 @@ const EnvSchema = z
     /** Per hosted provider attempt; past it the pipeline falls back to local segmentation. */
     BG_REMOVAL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(20_000),
     /**
+     * Hosted image generation (SPEC §2): who makes AI scenes (`ai_scene` backdrops) and IC-Light relights.
+     * `none` (the default): jobs asking for them are refused at submission, nothing charged. There is no
+     * local fallback: a plain backdrop is not what the seller paid 15 credits for.
+     */
+    AI_SCENE_PROVIDER: z.enum(['none', 'fal', 'replicate', 'comfyui']).default('none'),
+    RELIGHT_PROVIDER: z.enum(['none', 'fal', 'replicate']).default('none'),
+    /** fal model ids (providers.md): text-to-image SDXL for scenes, IC-Light v2 for relighting. */
+    FAL_SCENE_MODEL: z
+      .string()
+      .regex(/^[\w.-]+(\/[\w.-]+)+$/)
+      .default('fal-ai/fast-sdxl'),
+    FAL_RELIGHT_MODEL: z
+      .string()
+      .regex(/^[\w.-]+(\/[\w.-]+)+$/)
+      .default('fal-ai/iclight-v2'),
+    /** Hosts fal serves result files from; `*.` for subdomains. */
+    FAL_RESULT_HOSTS: hostList.default(['fal.media', '*.fal.media']),
+    /** Replicate (providers.md): `Authorization: Bearer $REPLICATE_API_TOKEN`. */
+    REPLICATE_API_TOKEN: z.string().min(1).optional(),
+    REPLICATE_BASE_URL: z.url().default('https://api.replicate.com'),
+    /** `owner/name` (an official model) or `owner/name:version` (pinned; community models need one). */
+    REPLICATE_SCENE_MODEL: replicateModel.default(
+      'stability-ai/sdxl:7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc',
+    ),
+    REPLICATE_RELIGHT_MODEL: replicateModel.default('zsxkib/ic-light'),
+    REPLICATE_RESULT_HOSTS: hostList.default(['replicate.delivery', '*.replicate.delivery']),
+    /** A self-hosted ComfyUI (e.g. http://gpu-box:8188); it has no key, keep it on a private network. */
+    COMFYUI_URL: z.url().optional(),
+    COMFYUI_CHECKPOINT: z.string().min(1).default('sd_xl_base_1.0.safetensors'),
+    /** Per HTTP attempt to a generation provider (Replicate's `Prefer: wait` is held a little shorter). */
+    AI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(30_000),
+    /** Whole generation, queue and polls included; past it the request is cancelled and the job fails. */
+    AI_DEADLINE_MS: z.coerce.number().int().min(1000).max(600_000).default(180_000),
+    /** Between status polls. */
+    AI_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(10_000).default(1000),
+    /**
      * Sandbox mode: image URLs may also come from these exact origins (the local CDN sandbox), which are
      * allowed to resolve to loopback. Ignored unless SANDBOX_MODE is true.
      */
@@ -146,6 +197,18 @@ const EnvSchema = z
     if (env.BG_REMOVAL_PROVIDER === 'onnx') {
       const problem = modelFileProblem(env.ONNX_MODEL_PATH);
       if (problem) ctx.addIssue({ code: 'custom', path: ['ONNX_MODEL_PATH'], message: problem });
+    }
+    const generativeKeyOf = {
+      none: undefined,
+      fal: 'FAL_KEY',
+      replicate: 'REPLICATE_API_TOKEN',
+      comfyui: 'COMFYUI_URL',
+    } as const;
+    for (const setting of ['AI_SCENE_PROVIDER', 'RELIGHT_PROVIDER'] as const) {
+      const needed = generativeKeyOf[env[setting]];
+      if (needed && !env[needed]) {
+        ctx.addIssue({ code: 'custom', path: [needed], message: `required when ${setting}=${env[setting]}` });
+      }
     }
   });
 

@@ -15,6 +15,7 @@ import { TikTokClient } from './marketplaces/tiktok/client.js';
 import { tiktokConnector } from './marketplaces/tiktok/connector.js';
 import { type EnhanceOptions, enhance, inspectImage, renderWorkflowPreview } from './pipeline/index.js';
 import { createBackgroundRemover, OnnxMatteModel } from './providers/background-removal/index.js';
+import { createGenerators, GenerativeError } from './providers/generative/index.js';
 import { JobQueue } from './queue/index.js';
 import { LocalStorage } from './storage/index.js';
 
@@ -79,12 +80,14 @@ export function createRuntime(config: Config, logger: Logger, options: { db?: Db
 export const pipeline = { enhance, inspectImage };
 
 /**
- * The pipeline with the configured background remover bound in, so the worker passes nothing new: the
- * provider's key stays in this process's config, never in a job payload (security.md "Queue").
+ * The pipeline with the configured providers (background remover, scene generator, relighter) bound in,
+ * so the worker passes nothing new: the providers' keys stay in this process's config, never in a job
+ * payload (security.md "Queue").
  */
 export function createPipeline(config: Config, logger: Logger): typeof pipeline {
   const backgroundRemover = createBackgroundRemover(config);
-  if (!backgroundRemover) return pipeline;
+  const generators = createGenerators(config);
+  if (!backgroundRemover && !generators.sceneGenerator && !generators.relighter) return pipeline;
   if (backgroundRemover instanceof OnnxMatteModel) {
     // Load the model now rather than in the first job, so a corrupt file shows in the log at start-up
     // (photos still succeed on the local segmentation; the missing-file case never got this far).
@@ -110,8 +113,22 @@ export function createPipeline(config: Config, logger: Logger): typeof pipeline 
   return {
     inspectImage,
     async enhance(input: Buffer, options: EnhanceOptions) {
-      const output = await enhance(input, { ...options, backgroundRemover });
-      if (output.matteFallbackReason) {
+      const output = await enhance(input, {
+        ...options,
+        ...(backgroundRemover ? { backgroundRemover } : {}),
+        ...generators,
+      }).catch((error: unknown) => {
+        // The seller reads AI_PROVIDER_…; the operator needs which provider and why (redacted: no key).
+        const cause = error instanceof Error ? error.cause : undefined;
+        if (cause instanceof GenerativeError) {
+          logger.warn(
+            { provider: cause.provider, kind: cause.kind, status: cause.httpStatus, reason: cause.message },
+            'image generation provider failed',
+          );
+        }
+        throw error;
+      });
+      if (backgroundRemover && output.matteFallbackReason) {
         logger.warn(
           { provider: backgroundRemover.provider, reason: output.matteFallbackReason },
           'background removal provider failed; used local segmentation',

@@ -172,6 +172,11 @@ export const TemplateView = z.object({
    * for an anonymous caller); POST /v1/jobs with it answers 403 TEMPLATE_NOT_IN_PLAN.
    */
   locked: z.boolean(),
+  /**
+   * Hosted-model steps the template runs (`ai_scene`, `relight`); a server without those providers refuses
+   * its jobs (AI_NOT_ENABLED), so a client may grey it out. Its preview only suggests the AI scene.
+   */
+  aiSteps: z.array(z.enum(['ai_scene', 'relight'])),
 });
 export type TemplateView = z.infer<typeof TemplateView>;
 export const TemplateList = z.object({ templates: z.array(TemplateView) });

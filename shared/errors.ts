@@ -134,6 +134,11 @@ export const ERRORS = {
     en: 'There is no replaced photo to put back for this slot.',
     id: 'Tidak ada foto lama yang bisa dikembalikan untuk slot ini.',
   },
+  AI_NOT_ENABLED: {
+    status: 422,
+    en: 'AI scenes and AI relighting are not enabled on this server. Nothing was charged.',
+    id: 'Latar AI dan pencahayaan AI belum diaktifkan di server ini. Tidak ada kredit terpakai.',
+  },
   MARKETPLACE_REJECTED: {
     status: 422,
     en: 'The marketplace refused the change.',
@@ -158,6 +163,16 @@ export const ERRORS = {
     status: 502,
     en: 'The marketplace is not answering. Try again in a few minutes.',
     id: 'Marketplace tidak merespons. Coba lagi beberapa menit lagi.',
+  },
+  AI_PROVIDER_FAILED: {
+    status: 502,
+    en: 'The AI service could not create this image. Your credits were returned.',
+    id: 'Layanan AI gagal membuat gambar ini. Kredit Anda dikembalikan.',
+  },
+  AI_PROVIDER_UNAVAILABLE: {
+    status: 503,
+    en: 'The AI service is busy or not answering. Your credits were returned; try again later.',
+    id: 'Layanan AI sedang sibuk atau tidak merespons. Kredit Anda dikembalikan; coba lagi nanti.',
   },
   PROCESSING_FAILED: {
     status: 500,

@@ -9,8 +9,14 @@ export const STEP_PRICES = {
   background_solid: 10,
   /** Template backdrops (seed §2.2.2 B): our procedural studio sweeps and textures. */
   background_template: 12,
+  /** Seed §4.1 "AI background 15 / 25": 15 for one generated scene (25 is left for a future multi-pass one). */
   background_ai: 15,
   lighting: 10,
+  /**
+   * IC-Light relighting. Not in the seed's table: it is one diffusion pass at canvas size on a hosted GPU,
+   * the same work as an AI backdrop, so it is priced like one rather than like the local tone curve (10).
+   */
+  lighting_ai: 15,
   lighting_auto: 8,
   shadow: 8,
   shadow_reflection: 10,
@@ -26,10 +32,12 @@ export function priceKindOf(step: WorkflowStep): StepKind | undefined {
     case 'background_removal':
       return 'background_removal';
     case 'background':
+      if (step.kind === 'ai_scene') return 'background_ai';
       return step.kind === 'solid' || step.kind === 'linear' || step.kind === 'radial'
         ? 'background_solid'
         : 'background_template';
     case 'lighting':
+      if (step.kind === 'relight') return 'lighting_ai';
       return step.kind === 'auto' ? 'lighting_auto' : 'lighting';
     case 'shadow':
       return step.kind === 'reflection' ? 'shadow_reflection' : 'shadow';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { outputOf } from './presets.js';
 import { priceOfSteps, STEP_PRICES } from './pricing.js';
 import { TEMPLATE_OCCASIONS, TEMPLATES } from './templates.js';
-import { Workflow } from './workflow.js';
+import { aiStepsOf, Workflow } from './workflow.js';
 
 describe('template library', () => {
   it('has 55+ templates with the seed’s category counts and all four occasions', () => {
@@ -37,8 +37,12 @@ describe('template library', () => {
       const price = priceOfSteps(t.steps);
       // Cut-out + backdrop + lighting at least; never more than every step at its dearest, undiscounted.
       expect(price, t.id).toBeGreaterThanOrEqual(20);
+      const ai = aiStepsOf(t.steps);
       expect(price, t.id).toBeLessThanOrEqual(
-        STEP_PRICES.background_removal + STEP_PRICES.background_template + STEP_PRICES.lighting + 10,
+        STEP_PRICES.background_removal +
+          (ai.includes('ai_scene') ? STEP_PRICES.background_ai : STEP_PRICES.background_template) +
+          (ai.includes('relight') ? STEP_PRICES.lighting_ai : STEP_PRICES.lighting) +
+          10,
       );
     }
   });
@@ -48,5 +52,21 @@ describe('template library', () => {
     const standard = TEMPLATES.filter((t) => !t.premium).map((t) => priceOfSteps(t.steps));
     expect(premium.length).toBeGreaterThanOrEqual(10);
     expect(Math.min(...premium)).toBeGreaterThanOrEqual(Math.min(...standard));
+  });
+});
+
+describe('AI scene templates', () => {
+  it('are premium, priced with the AI steps, and the rest of the library needs no AI provider', () => {
+    const ai = TEMPLATES.filter((t) => aiStepsOf(t.steps).length > 0);
+    expect(ai.map((t) => t.id)).toEqual([
+      'ai-scene-marble-kitchen',
+      'ai-scene-tropical-terrace',
+      'ai-scene-golden-hour-relit',
+    ]);
+    for (const t of ai) expect(t.premium, t.id).toBe(true);
+    // 5 + 15 (AI scene) + 10 (lighting preset) + 8 (floor) = 38 → 34.2 → 35
+    expect(priceOfSteps(ai[0]!.steps)).toBe(35);
+    // 5 + 15 (AI scene) + 15 (relight) = 35 → 31.5 → 32
+    expect(priceOfSteps(ai[2]!.steps)).toBe(32);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OUTPUT_PRESETS, outputOf, UPLOAD_RULES, WORKFLOW_PRESET_IDS, WORKFLOW_PRESETS } from './presets.js';
 import { priceOfPreset, priceOfSteps } from './pricing.js';
-import { Workflow, type WorkflowStep } from './workflow.js';
+import { aiStepsOf, Workflow, type WorkflowStep } from './workflow.js';
 
 const cutout = { type: 'background_removal', method: 'local' } as const;
 const white = { type: 'background', kind: 'solid', color: '#ffffff' } as const;
@@ -70,6 +70,33 @@ describe('pricing from steps (seed §4.1, §4.2)', () => {
       10,
     ],
     ['auto lighting alone is 8', [{ type: 'lighting', kind: 'auto' }, exportShopee], 8],
+    [
+      'AI scene (15) + cut-out: 5 + 15 = 20 → 18',
+      [cutout, { type: 'background', kind: 'ai_scene', prompt: 'a marble kitchen counter' }, exportShopee],
+      18,
+    ],
+    [
+      'AI scene + IC-Light relight + floor shadow: 5 + 15 + 15 + 8 = 43 → 38.7 → 39',
+      [
+        cutout,
+        {
+          type: 'background',
+          kind: 'ai_scene',
+          prompt: 'a beach at sunset',
+          negativePrompt: 'text',
+          seed: 42,
+        },
+        { type: 'lighting', kind: 'relight', prompt: 'warm sunset light', direction: 'left' },
+        shadow('natural'),
+        exportShopee,
+      ],
+      39,
+    ],
+    [
+      'relight alone is 15',
+      [{ type: 'lighting', kind: 'relight', prompt: 'soft window light', direction: 'top' }, exportShopee],
+      15,
+    ],
     ['export alone is free', [exportShopee], 0],
   ] as [string, WorkflowStep[], number][])('%s', (_name, steps, price) => {
     expect(Workflow.safeParse(steps).error).toBeUndefined();
@@ -156,7 +183,42 @@ describe('workflow validation', () => {
       ],
     ],
     ['extra keys', [{ ...cutout, model: 'birefnet' }, exportShopee]],
+    [
+      'an AI scene without a cut-out',
+      [{ type: 'background', kind: 'ai_scene', prompt: 'a beach' }, exportShopee],
+    ],
+    [
+      'an AI scene prompt beyond 500 characters',
+      [cutout, { type: 'background', kind: 'ai_scene', prompt: 'x'.repeat(501) }, exportShopee],
+    ],
+    [
+      'a blank AI scene prompt',
+      [cutout, { type: 'background', kind: 'ai_scene', prompt: '   ' }, exportShopee],
+    ],
+    [
+      'a fractional AI scene seed',
+      [cutout, { type: 'background', kind: 'ai_scene', prompt: 'a beach', seed: 1.5 }, exportShopee],
+    ],
+    [
+      'a relight from an unknown direction',
+      [{ type: 'lighting', kind: 'relight', prompt: 'sunset', direction: 'behind' }, exportShopee],
+    ],
   ])('refuses %s', (_name, steps) => {
     expect(Workflow.safeParse(steps).success).toBe(false);
+  });
+});
+
+describe('AI steps', () => {
+  it('names the hosted-model steps a workflow needs; no preset needs one', () => {
+    expect(
+      aiStepsOf([
+        cutout,
+        { type: 'background', kind: 'ai_scene', prompt: 'a beach' },
+        { type: 'lighting', kind: 'relight', prompt: 'sunset', direction: 'left' },
+        exportShopee,
+      ]),
+    ).toEqual(['ai_scene', 'relight']);
+    expect(aiStepsOf([cutout, white, exportShopee])).toEqual([]);
+    for (const id of WORKFLOW_PRESET_IDS) expect(aiStepsOf(WORKFLOW_PRESETS[id].steps)).toEqual([]);
   });
 });

@@ -14,6 +14,10 @@ export const BackgroundRemovalStep = z.strictObject({
   method: z.literal('local'),
 });
 
+/** Prompts are sent to a paid model: bounded, so a job cannot carry an essay (or a payload) upstream. */
+export const AI_PROMPT_MAX = 500;
+const AiPrompt = z.string().trim().min(3).max(AI_PROMPT_MAX);
+
 export const TEXTURES = ['marble', 'wood', 'linen', 'concrete'] as const;
 export type Texture = (typeof TEXTURES)[number];
 
@@ -51,10 +55,25 @@ export const BackgroundStep = z.discriminatedUnion('kind', [
     /** Same seed, same pixels (procedural noise). @defaultValue 1 */
     seed: z.number().int().min(0).max(1_000_000).optional(),
   }),
+  z.strictObject({
+    type: z.literal('background'),
+    /**
+     * A backdrop generated from a text prompt by a hosted model (SDXL on fal / Replicate, or ComfyUI).
+     * Only the backdrop is generated: the seller's own product pixels are composited on top of it.
+     */
+    kind: z.literal('ai_scene'),
+    prompt: AiPrompt,
+    negativePrompt: z.string().trim().max(AI_PROMPT_MAX).optional(),
+    /** Same seed and prompt, the same scene from the same model. Omitted: the provider picks one. */
+    seed: z.number().int().min(0).max(2_147_483_647).optional(),
+  }),
 ]);
 
 export const LIGHTING_PRESETS = ['studio', 'natural', 'dramatic', 'bright', 'moody'] as const;
 export type LightingPreset = (typeof LIGHTING_PRESETS)[number];
+
+export const RELIGHT_DIRECTIONS = ['none', 'left', 'right', 'top', 'bottom'] as const;
+export type RelightDirection = (typeof RELIGHT_DIRECTIONS)[number];
 
 const Adjustment = z.number().min(-100).max(100);
 export const LightingStep = z.discriminatedUnion('kind', [
@@ -70,6 +89,16 @@ export const LightingStep = z.discriminatedUnion('kind', [
     brightness: Adjustment,
     contrast: Adjustment,
     warmth: Adjustment,
+  }),
+  z.strictObject({
+    type: z.literal('lighting'),
+    /**
+     * IC-Light relighting by a hosted model: the composed photo goes to the model and the product pixels
+     * come back lit as the prompt describes, from `direction` (`none`: no directional light).
+     */
+    kind: z.literal('relight'),
+    prompt: AiPrompt,
+    direction: z.enum(RELIGHT_DIRECTIONS),
   }),
 ]);
 
@@ -121,6 +150,15 @@ export type LightingStep = z.infer<typeof LightingStep>;
 export type ShadowStep = z.infer<typeof ShadowStep>;
 export type ExportStep = z.infer<typeof ExportStep>;
 export type StepType = WorkflowStep['type'];
+
+/** The hosted-model steps of a workflow: what a server without those providers must refuse up front. */
+export function aiStepsOf(steps: readonly WorkflowStep[]): Array<'ai_scene' | 'relight'> {
+  return steps.flatMap((s) =>
+    (s.type === 'background' && s.kind === 'ai_scene') || (s.type === 'lighting' && s.kind === 'relight')
+      ? [s.kind]
+      : [],
+  );
+}
 
 /**
  * The order a workflow runs in: the cut-out first (everything after needs the matte), then the backdrop,

@@ -1,11 +1,12 @@
 /**
- * `npm run sandbox`: starts the marketplace sandboxes for the local demo and prints how to point a
- * browser at them. Ports and Shopee / TikTok Shop app credentials come from the environment; the defaults
- * are sandbox-only values that no real Shopee or TikTok Shop account accepts.
+ * `npm run sandbox`: starts the marketplace sandboxes and the AI-provider sandboxes for the local demo and
+ * prints how to point a browser and the server at them. Ports and credentials come from the environment;
+ * the defaults are sandbox-only values that no real Shopee, TikTok Shop or AI provider account accepts.
  */
 import { pino } from 'pino';
 import { z } from 'zod';
 import { startSandboxes, TIKTOK_SANDBOX_DEFAULTS } from '../index.js';
+import { SANDBOX_PROVIDER_KEY, startProviderSandboxes } from '../providers/index.js';
 
 const Env = z.object({
   SANDBOX_SHOPEE_API_PORT: z.coerce.number().int().min(0).max(65535).default(8790),
@@ -21,6 +22,9 @@ const Env = z.object({
   TIKTOK_SERVICE_ID: z.string().min(1).default(TIKTOK_SANDBOX_DEFAULTS.serviceId),
   // Partner Center's fixed redirect URL: the local server's TikTok callback.
   TIKTOK_REDIRECT_URL: z.url().default(TIKTOK_SANDBOX_DEFAULTS.redirectUrl),
+  // remove.bg, Photoroom, Segmind, fal, Replicate, ComfyUI on consecutive ports from here.
+  SANDBOX_PROVIDERS_PORT: z.coerce.number().int().min(0).max(65529).default(8800),
+  SANDBOX_PROVIDER_KEY: z.string().min(8).default(SANDBOX_PROVIDER_KEY),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -58,6 +62,13 @@ const sandboxes = await startSandboxes({
   },
 });
 const { shopee, tiktok } = sandboxes;
+const providers = await startProviderSandboxes({
+  apiKey: env.SANDBOX_PROVIDER_KEY,
+  basePort: env.SANDBOX_PROVIDERS_PORT,
+}).catch(async (err: unknown) => {
+  await sandboxes.close();
+  throw err;
+});
 
 logger.info(
   {
@@ -70,6 +81,7 @@ logger.info(
     tiktokHttpsPort: tiktok.httpsPort,
     tiktokAppKey: env.TIKTOK_APP_KEY,
     tiktokServiceId: env.TIKTOK_SERVICE_ID,
+    providers: Object.fromEntries(Object.entries(providers.env).filter(([name]) => name.endsWith('_URL'))),
   },
   'sandboxes started',
 );
@@ -105,6 +117,18 @@ const lines = [
     ]),
   ]),
   '',
+  "AI provider sandboxes (deterministic stand-in images, the providers' real wire protocols):",
+  `  remove.bg ${providers.removebg.baseUrl}   Photoroom ${providers.photoroom.baseUrl}   Segmind ${providers.segmind.baseUrl}`,
+  `  fal ${providers.fal.baseUrl}   Replicate ${providers.replicate.baseUrl}   ComfyUI ${providers.comfyui.baseUrl}`,
+  '  server env (pick the providers you want):',
+  ...Object.entries(providers.env).map(([name, value]) =>
+    // Only the public default key is printed; a key of your own stays in your environment.
+    /_KEY$|_TOKEN$/.test(name) && value !== SANDBOX_PROVIDER_KEY
+      ? `    ${name}=$SANDBOX_PROVIDER_KEY`
+      : `    ${name}=${value}`,
+  ),
+  '    AI_SCENE_PROVIDER=fal|replicate|comfyui  RELIGHT_PROVIDER=fal|replicate  BG_REMOVAL_PROVIDER=removebg|photoroom|segmind|fal',
+  '',
   'Start Chromium with:',
   `  --host-resolver-rules="${sandboxes.hostResolverRules}" --ignore-certificate-errors`,
   '',
@@ -117,7 +141,7 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   stopping = true;
   logger.info({ signal }, 'stopping sandboxes');
   try {
-    await sandboxes.close();
+    await Promise.all([sandboxes.close(), providers.close()]);
     process.exit(0);
   } catch (err) {
     logger.error({ err }, 'sandboxes did not close cleanly');

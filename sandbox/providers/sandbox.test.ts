@@ -4,10 +4,13 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startComfyUiSandbox } from './comfyui/index.js';
 import type { ProviderSandbox } from './common.js';
 import { startFalSandbox } from './fal/index.js';
+import { startProviderSandboxes } from './index.js';
 import { startPhotoroomSandbox } from './photoroom/index.js';
 import { startRemoveBgSandbox } from './removebg/index.js';
+import { startReplicateSandbox } from './replicate/index.js';
 import { startSegmindSandbox } from './segmind/index.js';
 
 const KEY = 'sandbox-key-0123456789';
@@ -159,6 +162,169 @@ describe('fal sandbox', () => {
       });
     } finally {
       await fal.close();
+    }
+  });
+});
+
+describe('fal sandbox, generation models', () => {
+  it('queues fast-sdxl: IN_QUEUE → IN_PROGRESS → COMPLETED, then File objects served without auth', async () => {
+    const fal = await startFalSandbox({ apiKey: KEY });
+    try {
+      const headers = { authorization: `Key ${KEY}`, 'content-type': 'application/json' };
+      const bad = await fetch(`${fal.baseUrl}/fal-ai/fast-sdxl`, { method: 'POST', headers, body: '{}' });
+      expect(bad.status).toBe(422);
+      expect(await bad.json()).toEqual({
+        detail: [{ loc: ['body', 'prompt'], msg: 'field required', type: 'value_error' }],
+      });
+      const submitted = await fetch(`${fal.baseUrl}/fal-ai/fast-sdxl`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ prompt: 'a beach', image_size: { width: 128, height: 96 }, seed: 3 }),
+      }).then((r) => r.json());
+      const statuses = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(submitted.status_url, { headers });
+        statuses.push(`${res.status} ${(await res.json()).status}`);
+      }
+      expect(statuses).toEqual(['202 IN_QUEUE', '202 IN_PROGRESS', '200 COMPLETED']);
+      const result = await fetch(submitted.response_url, { headers }).then((r) => r.json());
+      expect(result.images[0]).toMatchObject({
+        content_type: 'image/png',
+        width: 128,
+        height: 96,
+        file_size: expect.any(Number),
+      });
+      const file = await fetch(result.images[0].url);
+      expect(await sharp(Buffer.from(await file.arrayBuffer())).metadata()).toMatchObject({
+        width: 128,
+        height: 96,
+      });
+      const again = await fetch(`${fal.baseUrl}/fal-ai/iclight-v2`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          prompt: 'sun',
+          image_url: `data:image/jpeg;base64,${photo.toString('base64')}`,
+          initial_latent: 'Left',
+        }),
+      }).then((r) => r.json());
+      const cancel = await fetch(again.cancel_url, { method: 'PUT', headers });
+      expect([cancel.status, await cancel.json()]).toEqual([202, { status: 'CANCELLATION_REQUESTED' }]);
+    } finally {
+      await fal.close();
+    }
+  });
+});
+
+describe('Replicate sandbox', () => {
+  it('Bearer auth with problem details; Prefer: wait answers a finished prediction, otherwise polls advance', async () => {
+    const replicate = await startReplicateSandbox({ apiKey: KEY });
+    try {
+      const create = (prefer?: string, token = KEY) =>
+        fetch(`${replicate.baseUrl}/v1/models/stability-ai/sdxl/predictions`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            ...(prefer ? { prefer } : {}),
+          },
+          body: JSON.stringify({ input: { prompt: 'a beach', width: 128, height: 128 } }),
+        });
+      const denied = await create(undefined, 'nope');
+      expect(denied.status).toBe(401);
+      expect(await denied.json()).toMatchObject({ title: 'Unauthenticated', status: 401 });
+      const waited = await create('wait=30');
+      expect(waited.status).toBe(201);
+      expect(await waited.json()).toMatchObject({
+        status: 'succeeded',
+        output: [expect.stringMatching(/\/files\//)],
+      });
+      const started = await (await create()).json();
+      expect(started).toMatchObject({
+        status: 'starting',
+        output: null,
+        urls: { get: expect.any(String), cancel: expect.any(String) },
+      });
+      const polls = [];
+      for (let i = 0; i < 3; i++) {
+        polls.push(
+          (await (await fetch(started.urls.get, { headers: { authorization: `Bearer ${KEY}` } })).json())
+            .status,
+        );
+      }
+      expect(polls).toEqual(['starting', 'processing', 'succeeded']);
+      const invalid = await fetch(`${replicate.baseUrl}/v1/predictions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ version: 'latest', input: { prompt: 'x' } }),
+      });
+      expect(invalid.status).toBe(422);
+      expect(await invalid.json()).toMatchObject({
+        title: 'Input validation failed',
+        invalid_fields: [{ field: 'input.version' }],
+      });
+    } finally {
+      await replicate.close();
+    }
+  });
+});
+
+describe('ComfyUI sandbox', () => {
+  it('uploads images, validates graphs like ComfyUI (400 {error, node_errors}) and serves outputs', async () => {
+    const comfy = await startComfyUiSandbox();
+    try {
+      const form = new FormData();
+      form.append('image', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'p.jpg');
+      form.append('subfolder', 'x');
+      const uploaded = await fetch(`${comfy.baseUrl}/upload/image`, { method: 'POST', body: form });
+      expect(await uploaded.json()).toEqual({ name: 'p.jpg', subfolder: 'x', type: 'input' });
+      const post = (prompt: unknown) =>
+        fetch(`${comfy.baseUrl}/prompt`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ prompt, client_id: 'c' }),
+        });
+      const noOutputs = await post({ '1': { class_type: 'LoadImage', inputs: { image: 'x/p.jpg' } } });
+      expect(noOutputs.status).toBe(400);
+      expect((await noOutputs.json()).error).toMatchObject({ type: 'prompt_no_outputs' });
+      const broken = await post({
+        '1': { class_type: 'LoadImage', inputs: { image: 'missing.png' } },
+        '2': { class_type: 'SaveImage', inputs: { filename_prefix: 'x', images: ['9', 0] } },
+      });
+      const body = await broken.json();
+      expect(body.error.type).toBe('prompt_outputs_failed_validation');
+      expect(body.node_errors['2']).toMatchObject({
+        class_type: 'SaveImage',
+        errors: [{ type: 'bad_linked_input' }],
+      });
+      expect(body.node_errors['1'].errors[0].details).toContain('Invalid image file');
+    } finally {
+      await comfy.close();
+    }
+  });
+});
+
+describe('npm run sandbox providers', () => {
+  it('starts every provider sandbox and gives the server env for each', async () => {
+    const all = await startProviderSandboxes({ apiKey: KEY });
+    try {
+      expect(Object.keys(all.env).sort()).toEqual([
+        'COMFYUI_URL',
+        'FAL_BASE_URL',
+        'FAL_KEY',
+        'PHOTOROOM_API_KEY',
+        'PHOTOROOM_BASE_URL',
+        'REMOVEBG_API_KEY',
+        'REMOVEBG_BASE_URL',
+        'REPLICATE_API_TOKEN',
+        'REPLICATE_BASE_URL',
+        'SEGMIND_API_KEY',
+        'SEGMIND_BASE_URL',
+      ]);
+      const history = await fetch(`${all.env.COMFYUI_URL}/history/nothing`);
+      expect(await history.json()).toEqual({});
+    } finally {
+      await all.close();
     }
   });
 });

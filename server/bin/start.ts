@@ -1,13 +1,15 @@
 /**
  * npm start: the whole product on one machine. Brings up PostgreSQL and Redis (unless DATABASE_URL /
- * REDIS_URL are set), migrates, seeds a demo seller, starts the Shopee sandbox, the API and the worker
- * (separate processes, as in production), builds the extension against this API, and prints how to load it.
+ * REDIS_URL are set), migrates, seeds a demo seller, starts the marketplace sandboxes, the fal sandbox for
+ * AI scenes and relighting, the API and the worker (separate processes, as in production), builds the
+ * extension against this API, and prints how to load it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startSandboxes } from '../../sandbox/index.js';
+import { startFalSandbox } from '../../sandbox/providers/fal/index.js';
 import { createDb, migrateLatest } from '../db/knex.js';
 import { Seller } from '../db/models.js';
 import { type Service, startEmbeddedPostgres, startLocalRedis } from '../dev/services.js';
@@ -29,6 +31,7 @@ interface Secrets {
   adminToken: string;
   sandboxPartnerKey: string;
   sandboxTiktokSecret?: string;
+  sandboxProviderKey?: string;
   demoPassword: string;
 }
 
@@ -38,8 +41,10 @@ function localSecrets(): Secrets {
   if (existsSync(file)) {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as Secrets;
     // Older .data folders predate the TikTok sandbox.
-    if (!saved.sandboxTiktokSecret) {
-      saved.sandboxTiktokSecret = randomBytes(16).toString('hex');
+    // …and the AI provider sandbox.
+    if (!saved.sandboxTiktokSecret || !saved.sandboxProviderKey) {
+      saved.sandboxTiktokSecret ??= randomBytes(16).toString('hex');
+      saved.sandboxProviderKey ??= randomBytes(16).toString('hex');
       writeFileSync(file, JSON.stringify(saved, null, 2), { mode: 0o600 });
     }
     return saved;
@@ -49,6 +54,7 @@ function localSecrets(): Secrets {
     adminToken: randomBytes(24).toString('base64url'),
     sandboxPartnerKey: randomBytes(32).toString('hex'),
     sandboxTiktokSecret: randomBytes(16).toString('hex'),
+    sandboxProviderKey: randomBytes(16).toString('hex'),
     demoPassword: randomBytes(6).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
@@ -135,6 +141,14 @@ async function main() {
   cleanups.push(() => sandboxes.close());
   const sandbox = sandboxes.shopee;
 
+  // AI scenes and IC-Light relighting through the fal sandbox (deterministic stand-in images), unless the
+  // operator configured AI or fal themselves: then their settings win and nothing is overridden.
+  const ownAiSettings = ['AI_SCENE_PROVIDER', 'RELIGHT_PROVIDER', 'FAL_KEY', 'FAL_BASE_URL'].some(
+    (name) => process.env[name],
+  );
+  const fal = ownAiSettings ? undefined : await startFalSandbox({ apiKey: secrets.sandboxProviderKey! });
+  if (fal) cleanups.push(() => fal.close());
+
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
@@ -154,6 +168,12 @@ async function main() {
     TIKTOK_APP_KEY: tiktokApp.appKey,
     TIKTOK_APP_SECRET: tiktokApp.appSecret,
     TIKTOK_SERVICE_ID: tiktokApp.serviceId,
+    ...(fal && {
+      AI_SCENE_PROVIDER: 'fal',
+      RELIGHT_PROVIDER: 'fal',
+      FAL_KEY: secrets.sandboxProviderKey,
+      FAL_BASE_URL: fal.baseUrl,
+    }),
     // Lets libvips use more than one thread on small machines (toolchain.md: ~185 → ~116 ms per image).
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
   };
@@ -184,6 +204,7 @@ Lumiku Seller Studio is running.
   API            ${publicUrl}  (OpenAPI: ${publicUrl}/openapi.json)
   Shopee sandbox ${sandbox.apiBaseUrl}  (seller center and CDN on https port ${sandbox.httpsPort})
   TikTok Shop / Tokopedia sandbox ${sandboxes.tiktok.baseUrl}  (seller centers and CDN on https port ${sandboxes.tiktok.httpsPort})
+  AI scenes      ${fal ? `fal sandbox ${fal.baseUrl} (stand-in images; templates "AI scene: …")` : 'as configured in your environment'}
   Demo seller    ${DEMO_EMAIL} / ${secrets.demoPassword}   (500 credits)
   Admin token    in ${DATA}/secrets.json  (npm run admin -- topup --email … --amount …)
 

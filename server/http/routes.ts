@@ -15,6 +15,7 @@ import { Seller } from '../db/models.js';
 import { AppError } from '../errors.js';
 import { imageFetchPolicy } from '../net/safe-fetch.js';
 import { presentConnection, presentLedgerEntry, presentPreset, presentSeller } from '../presenters.js';
+import { aiCapabilities } from '../providers/generative/index.js';
 import * as accounts from '../services/accounts.js';
 import * as connections from '../services/connections.js';
 import * as credits from '../services/credits.js';
@@ -488,6 +489,7 @@ function jobsDeps(deps: AppDeps): jobs.JobsDeps {
     holdTtlMinutes: deps.config.HOLD_TTL_MINUTES,
     fetchPolicy: imageFetchPolicy(deps.config),
     inspectImage: deps.pipeline.inspectImage,
+    aiEnabled: aiCapabilities(deps.config),
   };
 }
 

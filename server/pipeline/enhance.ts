@@ -1,8 +1,9 @@
 /**
  * "Enhance photo" for one image and one workflow (a preset's, or one given as data): inspect → decode once
- * (EXIF orientation applied, pixel limit, strict decoder) at a working size → background removal → the
- * steps in workflow order (backdrop, lighting, shadow) composed on the canvas → free-tier cap and watermark
- * → encode without metadata → check the target's (and the listing marketplace's) upload rules.
+ * (EXIF orientation applied, pixel limit, strict decoder) at a working size → background removal → an AI
+ * scene from a hosted model when the backdrop is one → the steps in workflow order (backdrop, lighting,
+ * shadow) composed on the canvas → IC-Light relight by a hosted model when asked → free-tier cap and
+ * watermark → encode without metadata → check the target's (and the listing marketplace's) upload rules.
  */
 import type { Tier } from '../../shared/api.js';
 import type { Marketplace } from '../../shared/marketplaces.js';
@@ -22,10 +23,12 @@ import {
 } from '../../shared/workflow.js';
 import { AppError, isAppError } from '../errors.js';
 import type { BackgroundRemovalProvider, MatteSource } from '../providers/background-removal/types.js';
+import type { Relighter, SceneGenerator } from '../providers/generative/types.js';
 import { parseHex, renderBackdrop, solid } from './backdrop.js';
 import { composite, decontaminateEdges } from './compose.js';
 import { decodeForWork } from './decode.js';
 import { encodeWithin } from './encode.js';
+import { type ComposedCanvas, generateBackdrop, relightComposed } from './generated.js';
 import { inspectImage } from './inspect.js';
 import { onnxMatte } from './onnx-matte.js';
 import { remoteMatte } from './remote-matte.js';
@@ -45,8 +48,9 @@ export type EnhanceOptions = ({ presetId: WorkflowPresetId } | { workflow: Workf
   /** The listing's marketplace when the result will be pushed there: its upload rules are checked too. */
   marketplace?: Marketplace;
   /**
-   * Called after each stage (10 decode, 40 segment, 70 compose, 95 encode); awaited, so a slow callback
-   * holds the job and a throwing one aborts it with its own error.
+   * Called after each stage (10 decode, 40 segment, 70 compose, 95 encode), and while a hosted model works
+   * (50 scene, 80 relight, once per status poll); awaited, so a slow callback holds the job and a throwing
+   * one aborts it with its own error.
    */
   onProgress?: (percent: number, stage: string) => void | Promise<void>;
   /**
@@ -54,6 +58,10 @@ export type EnhanceOptions = ({ presetId: WorkflowPresetId } | { workflow: Workf
    * segmentation runs.
    */
   backgroundRemover?: MatteSource;
+  /** Makes `ai_scene` backdrops. Without one such a workflow fails AI_NOT_ENABLED: no stand-in backdrop. */
+  sceneGenerator?: SceneGenerator;
+  /** Runs `relight` lighting steps (IC-Light). Without one such a workflow fails AI_NOT_ENABLED. */
+  relighter?: Relighter;
 };
 
 /** Who produced the matte: none needed, the seller's own cut-out, our segmentation, or a provider. */
@@ -142,6 +150,13 @@ function planRender(steps: readonly WorkflowStep[], tier: Tier | undefined): Ren
 export async function enhance(input: Buffer, options: EnhanceOptions): Promise<EnhanceOutput> {
   const plan = planRender(resolveWorkflow(options), options.tier);
   const { output } = plan;
+  // Before any work: the job service refuses these at submission, so reaching here is a misconfigured
+  // worker (or a provider removed since), and charging for a plain backdrop instead is not an option.
+  const needsScene = plan.background?.kind === 'ai_scene';
+  const needsRelight = plan.lighting?.kind === 'relight';
+  if ((needsScene && !options.sceneGenerator) || (needsRelight && !options.relighter)) {
+    throw new AppError('AI_NOT_ENABLED');
+  }
   const timingsMs: Record<string, number> = {};
   const started = performance.now();
   let lapStart = started;
@@ -198,13 +213,28 @@ export async function enhance(input: Buffer, options: EnhanceOptions): Promise<E
   lap('segment');
   await progress(40, 'segment');
 
-  const canvas = await ours(async () => {
-    const composed = await composeOnCanvas(rgb, matte, plan);
-    if (plan.watermark) await applyWatermark(composed);
-    return composed;
-  });
+  let sceneBackdrop: RawImage | undefined;
+  if (plan.background?.kind === 'ai_scene' && options.sceneGenerator) {
+    await progress(45, 'scene');
+    sceneBackdrop = await generateBackdrop(plan.background, plan.canvas, options.sceneGenerator, {
+      onProgress: () => options.onProgress?.(50, 'scene'),
+    });
+    lap('scene');
+  }
+
+  const composed = await ours(() => composeOnCanvas(rgb, matte, plan, sceneBackdrop));
   lap('compose');
   await progress(70, 'compose');
+
+  let canvas = composed.image;
+  if (plan.lighting?.kind === 'relight' && options.relighter) {
+    canvas = await relightComposed(composed, plan.lighting, options.relighter, {
+      onProgress: () => options.onProgress?.(80, 'relight'),
+    });
+    lap('relight');
+    await progress(85, 'relight');
+  }
+  if (plan.watermark) await ours(() => applyWatermark(canvas));
 
   const targets = [output.target, ...(options.marketplace ? [options.marketplace] : [])];
   const maxBytes = Math.min(output.maxBytes, ...targets.map((t) => UPLOAD_RULES[t].maxBytes));
@@ -240,8 +270,16 @@ async function ours<T>(stage: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Crop to the product, fit it inside the canvas minus padding, light it, draw backdrop, shadow, product. */
-async function composeOnCanvas(rgb: RawImage, matte: Uint8Array, plan: RenderPlan): Promise<RawImage> {
+/**
+ * Crop to the product, fit it inside the canvas minus padding, light it, draw backdrop (or the generated
+ * scene), shadow, product.
+ */
+async function composeOnCanvas(
+  rgb: RawImage,
+  matte: Uint8Array,
+  plan: RenderPlan,
+  sceneBackdrop?: RawImage,
+): Promise<ComposedCanvas> {
   const { canvas, output } = plan;
   const fit = boundingBox(matte, rgb.width, rgb.height, 128) ?? {
     left: 0,
@@ -288,9 +326,11 @@ async function composeOnCanvas(rgb: RawImage, matte: Uint8Array, plan: RenderPla
         .resize(outWidth, outHeight, { fit: 'fill' }),
       1,
     ),
-    plan.background
-      ? renderBackdrop(plan.background, canvas.width, canvas.height)
-      : Promise.resolve(solid(parseHex(output.background), canvas.width, canvas.height)),
+    sceneBackdrop
+      ? Promise.resolve(sceneBackdrop)
+      : plan.background
+        ? renderBackdrop(plan.background, canvas.width, canvas.height)
+        : Promise.resolve(solid(parseHex(output.background), canvas.width, canvas.height)),
   ]);
   const alpha = alphaImage.data;
   // The edge ramp is ~2–3 working pixels wide, i.e. ~2.5·scale output pixels. Capped: on a tiny photo
@@ -314,7 +354,12 @@ async function composeOnCanvas(rgb: RawImage, matte: Uint8Array, plan: RenderPla
       plan.pxScale,
     );
   }
-  return composite({ backdrop, shadow, reflection: mirrored, product, alpha, place });
+  return {
+    image: composite({ backdrop, shadow, reflection: mirrored, product, alpha, place }),
+    alpha,
+    alphaSize: { width: outWidth, height: outHeight },
+    place,
+  };
 }
 
 function boundingBox(

@@ -110,7 +110,8 @@ export const LIGHTING_LOOKS: Record<LightingPreset, LightingAdjustment> = {
  * correction followed by its look; manual numbers apply to the photo as it is (the seller asked for them).
  */
 export function planLighting(step: LightingStep, scene: RawImage, alpha: Uint8Array): TonePlan {
-  if (step.kind === 'auto') return planTone(scene, alpha);
+  // Relight: the conservative correction here, the light itself from the hosted model (relight.ts).
+  if (step.kind === 'auto' || step.kind === 'relight') return planTone(scene, alpha);
   if (step.kind === 'preset') return withAdjustment(planTone(scene, alpha), LIGHTING_LOOKS[step.preset]);
   const neutral: TonePlan = {
     matrix: [

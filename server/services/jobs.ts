@@ -8,8 +8,10 @@ import type { CreateJobBody, JobView, Tier } from '../../shared/api.js';
 import type { Locale } from '../../shared/errors.js';
 import { IMAGE_CDN_HOSTS } from '../../shared/marketplaces.js';
 import { templateAllowed } from '../../shared/plans.js';
-import { priceOfPreset, priceOfSteps } from '../../shared/pricing.js';
+import { WORKFLOW_PRESETS } from '../../shared/presets.js';
+import { priceOfSteps } from '../../shared/pricing.js';
 import { findTemplate } from '../../shared/templates.js';
+import { aiStepsOf, type WorkflowStep } from '../../shared/workflow.js';
 import type { Db, Trx } from '../db/knex.js';
 import { Job, type JobKind, ListingImageChange, type ResultMeta } from '../db/models.js';
 import { AppError } from '../errors.js';
@@ -30,6 +32,8 @@ export interface JobsDeps {
   holdTtlMinutes: number;
   fetchPolicy: Omit<SafeFetchPolicy, 'allowedHosts'>;
   inspectImage: (input: Buffer) => Promise<unknown>;
+  /** Which hosted-model steps this server has a provider for (providers/generative `aiCapabilities`). */
+  aiEnabled: { ai_scene: boolean; relight: boolean };
 }
 
 export const inputKey = (jobId: string) => `inputs/${jobId}`;
@@ -117,15 +121,27 @@ export async function submitJob<T>(
 }
 
 /**
- * The price of what the body asks to run. An unknown template is the client's mistake (400); a premium
- * template needs a subscription tier (seed 000 §2.2.6 "Mark as premium (subscription required)").
+ * The steps the body asks to run. An unknown template is the client's mistake (400); a premium template
+ * needs a subscription tier (seed 000 §2.2.6 "Mark as premium (subscription required)").
  */
-function priceFor(body: CreateJobBody, tier: Tier): number {
-  if (body.presetId) return priceOfPreset(body.presetId);
+function stepsOf(body: CreateJobBody, tier: Tier): readonly WorkflowStep[] {
+  if (body.presetId) return WORKFLOW_PRESETS[body.presetId].steps;
   const template = body.templateId ? findTemplate(body.templateId) : undefined;
   if (!template) throw new AppError('VALIDATION_FAILED', `Unknown template: ${body.templateId}`);
   if (!templateAllowed(tier, template)) throw new AppError('TEMPLATE_NOT_IN_PLAN');
-  return priceOfSteps(template.steps);
+  return template.steps;
+}
+
+/**
+ * What the steps cost, refusing up front (before any hold) a workflow whose AI steps this server cannot
+ * run: the seller is told now and charged nothing, instead of a job that fails later or, worse, a plain
+ * backdrop billed at the AI price.
+ */
+function priceOf(deps: Pick<JobsDeps, 'aiEnabled'>, body: CreateJobBody, tier: Tier): number {
+  const steps = stepsOf(body, tier);
+  const missing = aiStepsOf(steps).filter((step) => !deps.aiEnabled[step]);
+  if (missing.length > 0) throw new AppError('AI_NOT_ENABLED', undefined, { details: { steps: missing } });
+  return priceOfSteps(steps);
 }
 
 export async function createJob(
@@ -145,7 +161,7 @@ export async function createJob(
   const earlier = await replay(db, sellerId, idempotencyKey, hash);
   if (earlier) return earlier;
   // Before any work or storage: a refused request leaves nothing behind.
-  const price = priceFor(body, input.tier);
+  const price = priceOf(deps, body, input.tier);
 
   if (input.upload) {
     await deps.inspectImage(input.upload);

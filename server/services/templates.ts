@@ -6,7 +6,7 @@ import type { TemplateQuery, TemplateView, Tier } from '../../shared/api.js';
 import { templateAllowed } from '../../shared/plans.js';
 import { priceOfSteps } from '../../shared/pricing.js';
 import { findTemplate, TEMPLATES, type Template } from '../../shared/templates.js';
-import type { WorkflowStep } from '../../shared/workflow.js';
+import { aiStepsOf, type WorkflowStep } from '../../shared/workflow.js';
 import type { Db } from '../db/knex.js';
 import { AppError } from '../errors.js';
 import type { Storage } from '../storage/index.js';
@@ -42,6 +42,7 @@ export function presentTemplate(t: Template, usageCount: number, tier: Tier = 'f
     usageCount,
     previewUrl: `/v1/templates/${t.id}/preview`,
     locked: !templateAllowed(tier, t),
+    aiSteps: aiStepsOf(t.steps),
   };
 }
 

@@ -43,13 +43,22 @@ function whatToRun(job: Job): { presetId: WorkflowPresetId } | { workflow: Workf
   return { workflow: [...template.steps] };
 }
 
-/** Input problems retrying cannot fix. */
+/**
+ * Problems retrying cannot fix: bad input, an AI step this worker has no provider for, a provider that
+ * refused the request (key, quota, input) or answered nonsense. AI_PROVIDER_UNAVAILABLE (busy, down, too
+ * slow, after the client's own retries) is left to the queue's attempts.
+ */
 const PERMANENT = new Set([
   'UNSUPPORTED_IMAGE',
   'IMAGE_INVALID',
   'IMAGE_URL_NOT_ALLOWED',
   'PAYLOAD_TOO_LARGE',
+  'AI_NOT_ENABLED',
+  'AI_PROVIDER_FAILED',
 ]);
+
+/** Errors whose own code tells the seller more than PROCESSING_FAILED when the last attempt fails. */
+const TOLD_AS_IS = new Set(['AI_PROVIDER_UNAVAILABLE']);
 
 export function enhanceHandler(deps: {
   db: Db;
@@ -118,7 +127,9 @@ export function enhanceHandler(deps: {
       const code =
         error.name === 'UnrecoverableError' && /^[A-Z_]+$/.test(error.message)
           ? error.message
-          : 'PROCESSING_FAILED';
+          : isAppError(error) && TOLD_AS_IS.has(error.code)
+            ? error.code
+            : 'PROCESSING_FAILED';
       if (await failJob(db, id, code)) deps.logger.info({ jobId: id, code }, 'job failed; hold released');
     },
   };

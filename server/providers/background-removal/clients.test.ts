@@ -201,6 +201,7 @@ describe('fal queue', () => {
     ).toEqual([
       'POST /fal-ai/birefnet 200',
       'GET /fal-ai/birefnet/requests/ID/status 202',
+      'GET /fal-ai/birefnet/requests/ID/status 202',
       'GET /fal-ai/birefnet/requests/ID/status 200',
       'GET /fal-ai/birefnet/requests/ID 200',
       'GET /files/ID.png 200',

@@ -46,7 +46,12 @@ export function createBackgroundRemover(config: Config): MatteSource | undefined
         timeoutMs,
       });
     case 'fal':
-      return new FalClient({ apiKey: config.FAL_KEY ?? '', baseUrl: config.FAL_BASE_URL, timeoutMs });
+      return new FalClient({
+        apiKey: config.FAL_KEY ?? '',
+        baseUrl: config.FAL_BASE_URL,
+        timeoutMs,
+        resultHosts: config.FAL_RESULT_HOSTS,
+      });
     case 'onnx':
       return new OnnxMatteModel({
         modelPath: config.ONNX_MODEL_PATH ?? '',

@@ -5,6 +5,7 @@
  * decodes and resizes images (style.md practice 3).
  */
 import type { OnnxModelKind } from './onnx-models.js';
+import { type ProviderErrorKind, TRANSIENT_KINDS } from '../transport.js';
 
 export type HostedRemovalProvider = 'removebg' | 'photoroom' | 'segmind' | 'fal';
 export type BackgroundRemovalProvider = HostedRemovalProvider | 'onnx';
@@ -45,24 +46,11 @@ export interface MatteModel {
 export type MatteSource = BackgroundRemover | MatteModel;
 
 /**
- * Why a provider call failed. `auth`: bad or missing key; `quota`: out of credits (402, Segmind 406);
- * `rate_limited`: 429 after the retries; `bad_image`: the provider refused the input (400);
- * `unavailable`: 5xx after the retries or another unexpected status; `timeout`/`network`: no answer;
- * `malformed`: a 2xx that is not an image (a model: an output of the wrong shape, non-finite or constant);
- * `model_invalid`: the ONNX model file could not be loaded or does not look like a matting model;
- * `inference_failed`: onnxruntime failed while running it.
+ * Why a provider call failed: the kinds every hosted provider shares (see ../transport.ts), and for a local
+ * model `malformed` (an output of the wrong shape, non-finite or constant), `model_invalid` (the ONNX file
+ * could not be loaded or does not look like a matting model) and `inference_failed` (onnxruntime failed).
  */
-export type BackgroundRemovalErrorKind =
-  | 'auth'
-  | 'quota'
-  | 'rate_limited'
-  | 'bad_image'
-  | 'unavailable'
-  | 'timeout'
-  | 'network'
-  | 'malformed'
-  | 'model_invalid'
-  | 'inference_failed';
+export type BackgroundRemovalErrorKind = ProviderErrorKind | 'model_invalid' | 'inference_failed';
 
 export class BackgroundRemovalError extends Error {
   override readonly name = 'BackgroundRemovalError';
@@ -78,11 +66,6 @@ export class BackgroundRemovalError extends Error {
 
   /** Worth another attempt: the provider was busy, failing or unreachable, not refusing this request. */
   get transient(): boolean {
-    return (
-      this.kind === 'rate_limited' ||
-      this.kind === 'unavailable' ||
-      this.kind === 'timeout' ||
-      this.kind === 'network'
-    );
+    return TRANSIENT_KINDS.has(this.kind);
   }
 }

@@ -1,0 +1,78 @@
+/**
+ * Downloading a file a provider's answer points at (fal's File.url, Replicate's `output`). The URL comes
+ * from an answer, so it is fetched like a seller's image URL (security.md "Fetching image URLs"): through
+ * the SSRF-safe fetch, https on an allowlisted result host only, every resolved address checked at
+ * connect time, a byte cap and a deadline. The provider's key is never sent there (it is not the API).
+ *
+ * A loopback http API origin (a sandbox on this machine) may also serve its own files, as the fal
+ * BiRefNet client always allowed: only then, and only that exact origin.
+ */
+import { isAppError } from '../errors.js';
+import { safeFetchImage } from '../net/safe-fetch.js';
+import type { ProviderErrorFactory, TransportError } from './transport.js';
+
+export interface ResultFileOptions {
+  /**
+   * Hosts the provider serves results from: exact names, or `*.example.com` for any subdomain.
+   * @defaultValue none: only a loopback API origin's own files
+   */
+  resultHosts?: readonly string[];
+  /** @defaultValue 50 MB */
+  maxBytes?: number;
+  /** @defaultValue 30000 */
+  timeoutMs?: number;
+}
+
+export function hostAllowed(hostname: string, patterns: readonly string[]): boolean {
+  const host = hostname.toLowerCase();
+  return patterns.some((pattern) => {
+    const p = pattern.trim().toLowerCase();
+    return p.startsWith('*.') ? host.endsWith(p.slice(1)) && host.length > p.length - 1 : host === p;
+  });
+}
+
+function loopbackHttpOrigin(origin: string): string[] {
+  const url = new URL(origin);
+  return url.protocol === 'http:' && /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/.test(url.hostname)
+    ? [origin]
+    : [];
+}
+
+export class ResultFiles<E extends TransportError> {
+  readonly #sandboxOrigins: string[];
+  constructor(
+    apiOrigin: string,
+    readonly options: ResultFileOptions,
+    readonly error: ProviderErrorFactory<E>,
+  ) {
+    this.#sandboxOrigins = loopbackHttpOrigin(apiOrigin);
+  }
+
+  async download(raw: string): Promise<Buffer> {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw this.error('malformed', 'result file URL is invalid');
+    }
+    const allowed = hostAllowed(url.hostname, this.options.resultHosts ?? [])
+      ? [url.hostname.toLowerCase()]
+      : [];
+    try {
+      return await safeFetchImage(url.toString(), {
+        allowedHosts: allowed,
+        sandboxOrigins: this.#sandboxOrigins,
+        maxBytes: this.options.maxBytes ?? 50 * 1024 * 1024,
+        timeoutMs: this.options.timeoutMs ?? 30_000,
+        maxRedirects: 3,
+      });
+    } catch (err) {
+      if (!isAppError(err)) throw this.error('network', 'result file download failed');
+      // Never the URL in the message: signed result URLs are credentials of a sort.
+      if (err.code === 'IMAGE_URL_NOT_ALLOWED')
+        throw this.error('malformed', 'result file is not on an allowed host');
+      if (err.code === 'PAYLOAD_TOO_LARGE') throw this.error('malformed', 'result file is too large');
+      throw this.error('unavailable', 'result file download failed');
+    }
+  }
+}
