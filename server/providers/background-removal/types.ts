@@ -4,8 +4,9 @@
  * an 8-bit alpha of the input size is the pipeline's job, because it is the only product module that
  * decodes and resizes images (style.md practice 3).
  */
-import type { OnnxModelKind } from './onnx-models.js';
+
 import { type ProviderErrorKind, TRANSIENT_KINDS } from '../transport.js';
+import type { OnnxModelKind } from './onnx-models.js';
 
 export type HostedRemovalProvider = 'removebg' | 'photoroom' | 'segmind' | 'fal';
 export type BackgroundRemovalProvider = HostedRemovalProvider | 'onnx';
