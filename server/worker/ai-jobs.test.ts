@@ -37,7 +37,10 @@ async function seller(h: Harness, locale: 'en' | 'id' = 'en') {
   const signup = await call(h.baseUrl, 'POST', '/v1/auth/signup', {
     body: { email: `ai-${randomUUID()}@example.com`, password: 'password123', locale },
   });
-  return { token: signup.body.token as string, sellerId: signup.body.seller.id as string };
+  const sellerId = signup.body.seller.id as string;
+  // The AI templates are premium (Professional or Premium plans); the plan check has its own tests.
+  await h.database.db('sellers').where({ id: sellerId }).update({ tier: 'professional' });
+  return { token: signup.body.token as string, sellerId };
 }
 
 function submit(h: Harness, token: string) {
@@ -97,10 +100,10 @@ describe('AI scene jobs with a provider', () => {
     const result = await fetch(`${h.baseUrl}/v1/jobs/${created.body.id}/result`, {
       headers: { authorization: `Bearer ${token}` },
     });
-    // A new seller is on the free tier: 1024 px cap (SPEC §4).
+    // A Professional seller gets the full Shopee size (no free-tier cap).
     expect(await sharp(Buffer.from(await result.arrayBuffer())).metadata()).toMatchObject({
-      width: 1024,
-      height: 1024,
+      width: 1200,
+      height: 1200,
     });
   });
 
