@@ -36,6 +36,7 @@ export function jobView(overrides: Partial<JobView> = {}): JobView {
 
 export const QUOTE: Quote = {
   presetId: 'shopee-white-studio',
+  templateId: null,
   name: { en: 'Shopee white studio', id: 'Shopee putih studio' },
   price: 28,
   balance: 50,
