@@ -3,7 +3,8 @@
  * errors"). The API runs as its own process (server/bin/web.ts, as in production) against a throwaway
  * database and a fresh queue prefix on the real PostgreSQL and Redis; no worker runs, since only
  * submission is measured. autocannon drives `POST /v1/jobs` the way the extension sends it: multipart with
- * the listing photo (a ~150 KB 1200² JPEG), a preset, and a fresh Idempotency-Key per request.
+ * the listing photo (a 1200² JPEG of about 140 KB), a preset, and a fresh Idempotency-Key per request.
+ * A 2 s warm-up at full load comes first and is not counted.
  *
  * Sellers: BENCH_SUBMIT_SELLERS (default connections / 4) sellers share the connections, each holding a
  * few of them like a browser does; every hold locks its seller's row, so one seller at 200 connections
@@ -11,7 +12,8 @@
  *
  * Standalone: node --import tsx server/bench/submit.bench.ts [--json] [--quick]; `npm run bench` runs it
  * as its part 4. Env: BENCH_SUBMIT_CONNECTIONS (200), BENCH_SUBMIT_SECONDS (10; --quick 3),
- * BENCH_SUBMIT_SELLERS, BENCH_API_DB_POOL (the API's pool size, default: the API's own).
+ * BENCH_SUBMIT_SELLERS, BENCH_SUBMIT_RATE (the paced run's req/s; 0 skips it), BENCH_API_DB_POOL (the
+ * API's DB_POOL_MAX), BENCH_API_PROFILE (a folder for a V8 CPU profile of the API process).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -40,17 +42,13 @@ export interface SubmitBenchOptions {
   durationS?: number;
   /** @defaultValue connections / 4 */
   sellers?: number;
+  /** Overall req/s of the paced run; 0 skips it. @defaultValue half the saturated throughput */
+  pacedRate?: number;
   /** Progress lines (stderr). */
   note?: (line: string) => void;
 }
 
-export interface SubmitResult {
-  connections: number;
-  durationS: number;
-  sellers: number;
-  bodyBytes: number;
-  imageBytes: number;
-  apiDbPool: number | 'default';
+export interface LoadFigures {
   requests: number;
   requestsPerS: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
@@ -58,11 +56,46 @@ export interface SubmitResult {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+}
+
+function figures(result: autocannon.Result): LoadFigures {
+  return {
+    requests: result.requests.total,
+    requestsPerS: Math.round(result.requests.average),
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: Number(result.latency.mean.toFixed(1)),
+    },
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s?.count ?? 0]),
+    ),
+  };
+}
+
+export interface SubmitResult extends LoadFigures {
+  connections: number;
+  durationS: number;
+  sellers: number;
+  bodyBytes: number;
+  imageBytes: number;
+  apiDbPool: number | 'default';
   /** Rows in `jobs` after the run: must equal the 2xx count (one job per accepted request). */
   jobsCreated: number;
   /** The machine's 1-minute load average before the run: other work on a shared box skews the numbers. */
   loadAvg1m: number;
   cpus: number;
+  /**
+   * The same connections paced to a fixed overall rate (BENCH_SUBMIT_RATE, default half the saturated
+   * throughput): latency when the API is busy but not overrun. The saturated run above is closed-loop, so
+   * its latency is connections ÷ throughput (Little's law) whatever the API does per request.
+   */
+  paced: (LoadFigures & { rate: number }) | null;
 }
 
 const BOUNDARY = `----lumikubench${randomBytes(8).toString('hex')}`;
@@ -138,6 +171,7 @@ function drive(
   tokens: string[],
   connections: number,
   durationS: number,
+  overallRate?: number,
 ): Promise<autocannon.Result> {
   let nextSeller = 0;
   return new Promise((done, fail) => {
@@ -147,6 +181,7 @@ function drive(
         connections,
         duration: durationS,
         timeout: 10,
+        ...(overallRate ? { overallRate } : {}),
         requests: [
           {
             method: 'POST',
@@ -257,7 +292,15 @@ export async function runSubmitBench(options: SubmitBenchOptions = {}): Promise<
     note(`submit: ${connections} connections for ${durationS} s…`);
     const loadAvg1m = Number(os.loadavg()[0]?.toFixed(2));
     const result = await drive(baseUrl, body, tokens, connections, durationS);
+    // Counted before the paced run; requests still in flight at the end also commit, hence ≥ 2xx.
     const jobs = Number((await database.db('jobs').count({ n: '*' }))[0]?.n ?? 0) - warmJobs;
+    const saturated = figures(result);
+    const rate = options.pacedRate ?? Math.floor(saturated.requestsPerS / 2);
+    let paced: SubmitResult['paced'] = null;
+    if (rate > 0) {
+      note(`submit: ${connections} connections paced to ${rate} req/s for ${durationS} s…`);
+      paced = { rate, ...figures(await drive(baseUrl, body, tokens, connections, durationS, rate)) };
+    }
     return {
       connections,
       durationS,
@@ -265,24 +308,11 @@ export async function runSubmitBench(options: SubmitBenchOptions = {}): Promise<
       bodyBytes: body.length,
       imageBytes: image.length,
       apiDbPool: pool ? Number(pool) : 'default',
-      requests: result.requests.total,
-      requestsPerS: Math.round(result.requests.average),
-      latencyMs: {
-        p50: result.latency.p50,
-        p90: result.latency.p90,
-        p99: result.latency.p99,
-        max: result.latency.max,
-        mean: Number(result.latency.mean.toFixed(1)),
-      },
-      non2xx: result.non2xx,
-      errors: result.errors,
-      timeouts: result.timeouts,
-      statusCodes: Object.fromEntries(
-        Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s?.count ?? 0]),
-      ),
+      ...saturated,
       jobsCreated: jobs,
       loadAvg1m,
       cpus: os.cpus().length,
+      paced,
     };
   } finally {
     if (api && api.exitCode === null) {
@@ -308,6 +338,12 @@ export function printSubmit(s: SubmitResult, log: (line: string) => void = conso
   log(
     `  ${s.requests} requests, ${s.jobsCreated} jobs created, non-2xx ${s.non2xx}, errors ${s.errors} (timeouts ${s.timeouts}), status ${JSON.stringify(s.statusCodes)}`,
   );
+  if (s.paced) {
+    const p = s.paced;
+    log(
+      `  paced to ${p.rate} req/s: p50 ${p.latencyMs.p50} ms   p90 ${p.latencyMs.p90} ms   p99 ${p.latencyMs.p99} ms   max ${p.latencyMs.max} ms, non-2xx ${p.non2xx}, errors ${p.errors}`,
+    );
+  }
   log(`  ${s.cpus} CPUs, load average ${s.loadAvg1m} before the run`);
 }
 
@@ -322,6 +358,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
       connections: Number(process.env.BENCH_SUBMIT_CONNECTIONS ?? 200),
       durationS: Number(process.env.BENCH_SUBMIT_SECONDS ?? (quick ? 3 : 10)),
       sellers: process.env.BENCH_SUBMIT_SELLERS ? Number(process.env.BENCH_SUBMIT_SELLERS) : undefined,
+      pacedRate: process.env.BENCH_SUBMIT_RATE ? Number(process.env.BENCH_SUBMIT_RATE) : undefined,
       note,
     });
     if (argv.includes('--json')) console.log(JSON.stringify(result));
