@@ -17,7 +17,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { resolve } from 'node:path';
@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
+import type { Db } from '../db/knex.js';
 import { makeProductPhoto } from '../pipeline/testing/synthetic.js';
 import { signUp } from '../services/accounts.js';
 import {
@@ -87,6 +88,11 @@ export interface SubmitResult extends LoadFigures {
   apiDbPool: number | 'default';
   /** Rows in `jobs` after the run: must equal the 2xx count (one job per accepted request). */
   jobsCreated: number;
+  /**
+   * CPU the API process spent per job it created during the saturated run (Linux only): what one core
+   * can sustain is 1000 ÷ this, in req/s, before PostgreSQL, Redis and the load generator take theirs.
+   */
+  apiCpuMsPerRequest: number | null;
   /** The machine's 1-minute load average before the run: other work on a shared box skews the numbers. */
   loadAvg1m: number;
   cpus: number;
@@ -149,6 +155,35 @@ async function waitReady(baseUrl: string, api: ChildProcess, timeoutMs = 30_000)
     if (Date.now() > deadline) throw new Error('the API did not become ready');
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * CPU time (user + system) a process has used, from /proc/<pid>/stat (Linux; clock ticks of 10 ms, the
+ * kernel's USER_HZ). Unlike latency this barely moves when other work shares the machine.
+ */
+async function cpuMs(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The number of jobs once it has stopped growing for a moment (the API has drained its requests). */
+async function settledJobCount(db: Db): Promise<number> {
+  const count = async () => Number((await db('jobs').count({ n: '*' }))[0]?.n ?? 0);
+  let last = await count();
+  for (let i = 0; i < 600; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await count();
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
 }
 
 async function dropQueueKeys(url: string, prefix: string): Promise<void> {
@@ -287,13 +322,17 @@ export async function runSubmitBench(options: SubmitBenchOptions = {}): Promise<
     // Warm-up: JIT, the database pool and Redis connections, libvips; not counted.
     note(`submit: warm-up (2 s)…`);
     await drive(baseUrl, body, tokens, connections, 2);
-    const warmJobs = Number((await database.db('jobs').count({ n: '*' }))[0]?.n ?? 0);
+    // autocannon stops waiting at the end of a run, but the API still finishes what was in flight: let it
+    // drain, or the measured run starts behind a backlog of abandoned requests.
+    const warmJobs = await settledJobCount(database.db);
 
     note(`submit: ${connections} connections for ${durationS} s…`);
     const loadAvg1m = Number(os.loadavg()[0]?.toFixed(2));
+    const cpuBefore = await cpuMs(api.pid);
     const result = await drive(baseUrl, body, tokens, connections, durationS);
-    // Counted before the paced run; requests still in flight at the end also commit, hence ≥ 2xx.
-    const jobs = Number((await database.db('jobs').count({ n: '*' }))[0]?.n ?? 0) - warmJobs;
+    // Requests still in flight at the end also commit, hence ≥ 2xx; drained before the paced run.
+    const jobs = (await settledJobCount(database.db)) - warmJobs;
+    const cpuAfter = await cpuMs(api.pid);
     const saturated = figures(result);
     const rate = options.pacedRate ?? Math.floor(saturated.requestsPerS / 2);
     let paced: SubmitResult['paced'] = null;
@@ -310,6 +349,10 @@ export async function runSubmitBench(options: SubmitBenchOptions = {}): Promise<
       apiDbPool: pool ? Number(pool) : 'default',
       ...saturated,
       jobsCreated: jobs,
+      apiCpuMsPerRequest:
+        cpuBefore === undefined || cpuAfter === undefined || jobs === 0
+          ? null
+          : Number(((cpuAfter - cpuBefore) / jobs).toFixed(2)),
       loadAvg1m,
       cpus: os.cpus().length,
       paced,
@@ -344,7 +387,9 @@ export function printSubmit(s: SubmitResult, log: (line: string) => void = conso
       `  paced to ${p.rate} req/s: p50 ${p.latencyMs.p50} ms   p90 ${p.latencyMs.p90} ms   p99 ${p.latencyMs.p99} ms   max ${p.latencyMs.max} ms, non-2xx ${p.non2xx}, errors ${p.errors}`,
     );
   }
-  log(`  ${s.cpus} CPUs, load average ${s.loadAvg1m} before the run`);
+  log(
+    `  API process CPU ${s.apiCpuMsPerRequest ?? '?'} ms per job; ${s.cpus} CPUs, load average ${s.loadAvg1m} before the run`,
+  );
 }
 
 // Standalone run.
