@@ -1,7 +1,8 @@
 /**
- * The per-image widget inside the seller center: "Enhance photo" button → price and preset → start
- * (a real click only) → progress on the image → before/after → "Replace on listing" (a real click only)
- * → "Revert" (a real click only). Every call goes through the background; this code never sees the API token.
+ * The per-image widget inside the seller center: "Enhance photo" button → price and look (the default preset,
+ * or another preset or template from "Change look") → start (a real click only) → progress on the image →
+ * before/after → "Replace on listing" (a real click only) → "Revert" (a real click only). Every call goes
+ * through the background; this code never sees the API token.
  */
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type MouseEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';

@@ -335,6 +335,23 @@ describe('the look picker in the Enhance panel', () => {
     await waitFor(() => confirmText() === `Start (${DEFAULT_PRICE} credits)`, 'the preset quote');
   });
 
+  it("shows the server's message when it refuses the job itself (403), and Change look stays", async () => {
+    api.tier = 'professional';
+    const message = 'Premium templates need a paid plan (from the server).';
+    fetch.mockImplementation(async (url, init) =>
+      url.endsWith('/v1/jobs')
+        ? jsonResponse(403, { error: { code: 'TEMPLATE_PREMIUM_REQUIRED', message } })
+        : fakeApi(url, init),
+    );
+    await saveLook('shopee', { kind: 'template', templateId: 'studio-spotlight' });
+    await renderWidget();
+    await openPanel();
+    await click(byTestId('lumiku-confirm')!);
+    const error = await waitFor(() => byTestId('lumiku-error'), 'the error');
+    expect(error.textContent).toContain(message);
+    expect(byTestId('lumiku-change-look')).not.toBeNull();
+  });
+
   it('moves between tabs with the arrow keys and marks the active one', async () => {
     await renderWidget();
     await openPanel();
