@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { ADMIN_TOKEN, call } from '../server/testing/harness.js';
-import { priceOfPreset } from '../shared/pricing.js';
+import { priceOfPreset, priceOfSteps } from '../shared/pricing.js';
+import { findTemplate } from '../shared/templates.js';
 import {
   clickTestId,
   extensionPage,
@@ -158,6 +159,84 @@ describe('Shopee: enhance and replace a listing image', () => {
         .whereIn('kind', ['hold', 'capture', 'release']),
     ).toHaveLength(0);
     expect(world.sandbox.getItem(item.itemId)!.imageIds).toEqual(before);
+    await Promise.all([page.close(), options.close()]);
+  });
+});
+
+describe('Shopee: choose a look before enhancing', () => {
+  it('the seller picks a studio template, enhances, and the job runs it at its price', async () => {
+    const template = findTemplate('studio-black')!;
+    const templatePrice = priceOfSteps(template.steps);
+    expect(templatePrice).not.toBe(PRICE);
+    const email = `picker-${randomUUID()}@example.com`;
+    const options = await signUpInOptions(email);
+
+    const item = world.sandbox.shops[0]!.items[1]!;
+    const before = world.sandbox.getItem(item.itemId)!.imageIds;
+    const page = await world.browser.newPage();
+    const consoleLines = recordConsole(page);
+    onTestFailed(() => console.log(consoleLines.join('\n')));
+    await page.goto(`https://seller.shopee.co.id/portal/product/${item.itemId}`);
+    await waitForStableCount(page, 'lumiku-enhance', before.length);
+
+    // One click shows the default preset; "Change look" opens the picker.
+    await clickTestId(page, 'lumiku-enhance', 0);
+    expect(await textOf(page, 'lumiku-confirm')).toContain(String(PRICE));
+    await clickTestId(page, 'lumiku-change-look');
+    await clickTestId(page, 'lumiku-tab-studio');
+    const tile = await page.waitForSelector('pierce/[data-testid="lumiku-look"][data-look="studio-black"]', {
+      visible: true,
+      timeout: 20_000,
+    });
+    expect(await tile!.evaluate((el) => el.textContent)).toContain(String(templatePrice));
+    // The thumbnail the server rendered, carried into the page by the background as a data: URL.
+    await page.waitForFunction(
+      () => {
+        const host = document.querySelector('lumiku-panel-ui');
+        const img = host?.shadowRoot?.querySelector(
+          '[data-look="studio-black"] img',
+        ) as HTMLImageElement | null;
+        return img?.src.startsWith('data:image/webp') && img.complete && img.naturalWidth > 0;
+      },
+      { timeout: 30_000 },
+    );
+    await tile!.click();
+    await page.waitForFunction(
+      (price) => {
+        const host = document.querySelector('lumiku-panel-ui');
+        const button = host?.shadowRoot?.querySelector('[data-testid="lumiku-confirm"]');
+        return button?.textContent?.includes(`(${price} `);
+      },
+      { timeout: 20_000 },
+      templatePrice,
+    );
+    expect(await textOf(page, 'lumiku-preset')).toMatch(
+      new RegExp(`${template.name.en}|${template.name.id}`),
+    );
+    await clickTestId(page, 'lumiku-confirm');
+    await textOf(page, 'lumiku-after');
+
+    const db = world.server.database.db;
+    const seller = await db('sellers').where({ email }).first();
+    const jobs = await db('jobs').where({ sellerId: seller.id });
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({
+      status: 'succeeded',
+      templateId: 'studio-black',
+      presetId: null,
+      price: templatePrice,
+      slot: 0,
+    });
+    const entries = await db('credit_ledger').where({ sellerId: seller.id, jobId: jobs[0].id });
+    expect(entries.find((e: { kind: string }) => e.kind === 'hold')?.amount).toBe(-templatePrice);
+    expect(entries.filter((e: { kind: string }) => e.kind === 'capture')).toHaveLength(1);
+    expect((await db('sellers').where({ id: seller.id }).first()).balance).toBe(50 - templatePrice);
+
+    // Remembered for Shopee: the next panel opens on the template.
+    await page.reload();
+    await waitForStableCount(page, 'lumiku-enhance', before.length);
+    await clickTestId(page, 'lumiku-enhance', 1);
+    expect(await textOf(page, 'lumiku-confirm')).toContain(String(templatePrice));
     await Promise.all([page.close(), options.close()]);
   });
 });

@@ -71,6 +71,12 @@ const EnvSchema = z
     /** Bearer token for admin routes (top-ups). Unset: admin routes answer 403. */
     ADMIN_TOKEN: z.string().min(24).optional(),
     SIGNUP_CREDITS: z.coerce.number().int().min(0).default(50),
+    /**
+     * PostgreSQL connections per process. A job submission holds one for its transaction's round trips,
+     * so under many concurrent submissions a small pool is where requests queue.
+     * @defaultValue 10
+     */
+    DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     MAX_UPLOAD_BYTES: z.coerce
       .number()

@@ -52,7 +52,7 @@ export function createConnectors(config: Config): Connectors {
 }
 
 export function createRuntime(config: Config, logger: Logger, options: { db?: Db } = {}): Runtime {
-  const db = options.db ?? createDb(config.DATABASE_URL);
+  const db = options.db ?? createDb(config.DATABASE_URL, { max: config.DB_POOL_MAX });
   const queue = new JobQueue({
     redisUrl: config.REDIS_URL,
     prefix: config.QUEUE_PREFIX,

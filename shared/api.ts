@@ -117,9 +117,17 @@ export const JobView = z.object({
 export type JobView = z.infer<typeof JobView>;
 export const JobList = z.object({ jobs: z.array(JobView) });
 
-export const QuoteQuery = z.strictObject({ presetId: PresetId });
+/** GET /v1/quote: the price of a preset or (instead) a template, like POST /v1/jobs takes them. */
+export const QuoteQuery = z
+  .strictObject({ presetId: PresetId.optional(), templateId: TemplateId.optional() })
+  .refine((q) => (q.presetId === undefined) !== (q.templateId === undefined), {
+    message: 'Give exactly one of presetId and templateId.',
+    path: ['presetId'],
+  });
 export const Quote = z.object({
-  presetId: PresetId,
+  /** Exactly one of presetId and templateId is set, whichever the query named. */
+  presetId: PresetId.nullable(),
+  templateId: TemplateId.nullable(),
   name: z.object({ en: z.string(), id: z.string() }),
   price: z.number().int(),
   balance: z.number().int(),

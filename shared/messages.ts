@@ -14,11 +14,15 @@ import {
   LoginBody,
   Marketplace,
   PresetId,
+  PresetList,
   Quote,
   SellerView,
   SignupBody,
+  TemplateId,
+  TemplateView,
   UpdateSettingsBody,
 } from './api.js';
+import type { WorkflowPresetId } from './presets.js';
 
 const Empty = z.strictObject({});
 
@@ -26,17 +30,39 @@ const Empty = z.strictObject({});
 export const SessionView = z.object({ loggedIn: z.boolean(), seller: SellerView.nullable() });
 export type SessionView = z.infer<typeof SessionView>;
 
-export const CreateJobRequest = z.strictObject({
-  marketplace: Marketplace,
-  productId: z.string().regex(/^\d{1,20}$/),
-  slot: z.number().int().min(0).max(8),
-  /** The listing image as the seller center shows it; the background downloads it (CDN hosts only). */
-  imageUrl: z.url({ protocol: /^https$/ }).max(2048),
-  sourceImageId: z.string().min(1).max(200).optional(),
-  presetId: PresetId,
-  /** One UUID per user click, sent as Idempotency-Key; reused only when retrying that same click. */
-  clickId: z.uuid(),
-});
+/** What a job runs, as the seller picked it: a preset or a template. */
+export type Look = { kind: 'preset'; presetId: WorkflowPresetId } | { kind: 'template'; templateId: string };
+
+/** The API's convention (POST /v1/jobs, GET /v1/quote): exactly one of presetId and templateId. */
+const exactlyOneLook = {
+  check: (b: { presetId?: unknown; templateId?: unknown }) =>
+    (b.presetId === undefined) !== (b.templateId === undefined),
+  params: { message: 'Give exactly one of presetId and templateId.', path: ['presetId'] },
+};
+
+/** A look as message fields, the way the API names them. */
+export function lookFields(look: Look): { presetId: WorkflowPresetId } | { templateId: string } {
+  return look.kind === 'preset' ? { presetId: look.presetId } : { templateId: look.templateId };
+}
+
+export const QuoteRequest = z
+  .strictObject({ presetId: PresetId.optional(), templateId: TemplateId.optional() })
+  .refine(exactlyOneLook.check, exactlyOneLook.params);
+
+export const CreateJobRequest = z
+  .strictObject({
+    marketplace: Marketplace,
+    productId: z.string().regex(/^\d{1,20}$/),
+    slot: z.number().int().min(0).max(8),
+    /** The listing image as the seller center shows it; the background downloads it (CDN hosts only). */
+    imageUrl: z.url({ protocol: /^https$/ }).max(2048),
+    sourceImageId: z.string().min(1).max(200).optional(),
+    presetId: PresetId.optional(),
+    templateId: TemplateId.optional(),
+    /** One UUID per user click, sent as Idempotency-Key; reused only when retrying that same click. */
+    clickId: z.uuid(),
+  })
+  .refine(exactlyOneLook.check, exactlyOneLook.params);
 export type CreateJobRequest = z.infer<typeof CreateJobRequest>;
 
 export const JobWithImages = z.object({
@@ -47,6 +73,13 @@ export const JobWithImages = z.object({
 });
 export type JobWithImages = z.infer<typeof JobWithImages>;
 
+/**
+ * A gallery item as the extension shows it. `locked` is the server's own verdict for this seller (premium
+ * template on a tier that may not use it) once the API sends it; until then the UI decides from the tier.
+ */
+export const PickerTemplate = TemplateView.extend({ locked: z.boolean().optional() });
+export type PickerTemplate = z.infer<typeof PickerTemplate>;
+
 export const MESSAGES = {
   'session.get': { request: Empty, response: SessionView },
   'auth.signup': { request: SignupBody, response: SessionView },
@@ -54,7 +87,18 @@ export const MESSAGES = {
   'auth.logout': { request: Empty, response: SessionView },
   'account.get': { request: Empty, response: AccountView },
   'settings.update': { request: UpdateSettingsBody, response: AccountView },
-  'quote.get': { request: z.strictObject({ presetId: PresetId }), response: Quote },
+  'quote.get': { request: QuoteRequest, response: Quote },
+  /** The look picker's choices: every preset and template, at the prices jobs are charged. */
+  'presets.list': { request: Empty, response: PresetList },
+  'templates.list': {
+    request: Empty,
+    response: z.object({ templates: z.array(PickerTemplate) }),
+  },
+  /** A template's thumbnail as a data: URL (the page may not load images from the API origin itself). */
+  'template.preview': {
+    request: z.strictObject({ templateId: TemplateId }),
+    response: z.object({ dataUrl: z.string().startsWith('data:image/') }),
+  },
   'job.create': { request: CreateJobRequest, response: JobView },
   'job.get': { request: z.strictObject({ jobId: z.uuid() }), response: JobWithImages },
   'job.apply': { request: z.strictObject({ jobId: z.uuid(), clickId: z.uuid() }), response: JobView },
@@ -94,6 +138,9 @@ export const CONTENT_SCRIPT_MESSAGES = [
   'session.get',
   'account.get',
   'quote.get',
+  'presets.list',
+  'templates.list',
+  'template.preview',
   'job.create',
   'job.get',
   'job.apply',

@@ -1,20 +1,22 @@
 /**
- * The per-image widget inside the seller center: "Enhance photo" button → price and preset → start
- * (a real click only) → progress on the image → before/after → "Replace on listing" (a real click only)
- * → "Revert" (a real click only). Every call goes through the background; this code never sees the API token.
+ * The per-image widget inside the seller center: "Enhance photo" button → price and look (the default preset,
+ * or another preset or template from "Change look") → start (a real click only) → progress on the image →
+ * before/after → "Replace on listing" (a real click only) → "Revert" (a real click only). Every call goes
+ * through the background; this code never sees the API token.
  */
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type MouseEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type MouseEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { JobView, Quote } from '../../shared/api';
 import type { Locale } from '../../shared/errors';
 import type { Marketplace } from '../../shared/marketplaces';
-import type { JobWithImages } from '../../shared/messages';
-import { DEFAULT_PRESET } from '../../shared/presets';
+import { type JobWithImages, type Look, lookFields } from '../../shared/messages';
 import { CodedError, errorText, toErrorInfo } from '../lib/errors';
+import { defaultLook, lookKey, readLook, saveLook } from '../lib/look-store';
 import { sendMessage } from '../lib/messaging';
 import { AUDIT_STATUS_NAMES, type Text, textFor } from '../lib/text';
-import { queryKeys, useSellerLocale, useSession } from '../ui/queries';
+import { queryKeys, useAccount, useSellerLocale, useSession } from '../ui/queries';
+import { LookPicker } from './LookPicker';
 import type { ListingImage } from './types';
 
 export interface WidgetEnv {
@@ -140,18 +142,28 @@ export function EnhanceWidget({ image, host, env }: Props) {
   const t = textFor(locale);
   const session = useSession();
   const loggedIn = session.data?.loggedIn === true;
-  const presetId = DEFAULT_PRESET[env.marketplace];
   const box = useImageBox(image.img, host);
+  // The look this marketplace's jobs run: the seller's last choice, else the default preset. Shared by
+  // every widget on the page (one query client), so a choice made under one image applies to all.
+  const storedLook = useQuery({
+    queryKey: queryKeys.look(env.marketplace),
+    queryFn: () => readLook(env.marketplace),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const look = storedLook.data ?? defaultLook(env.marketplace);
+  const account = useAccount(loggedIn);
+  const tier = account.data?.seller.tier ?? session.data?.seller?.tier;
 
   const [open, setOpen] = useState(false);
+  const [picking, setPicking] = useState(false);
   const [jobId, setJobId] = useState<string | undefined>(undefined);
   const createKey = useClickKey();
   const applyKey = useClickKey();
 
   const quote = useQuery({
-    queryKey: queryKeys.quote(presetId),
-    queryFn: () => sendMessage('quote.get', { presetId }),
-    enabled: open && loggedIn && jobId === undefined,
+    queryKey: queryKeys.quote(lookKey(look)),
+    queryFn: () => sendMessage('quote.get', lookFields(look)),
+    enabled: open && loggedIn && jobId === undefined && storedLook.isSuccess,
     // The balance shown next to the price must be current.
     staleTime: 0,
   });
@@ -164,14 +176,14 @@ export function EnhanceWidget({ image, host, env }: Props) {
   });
 
   const create = useMutation({
-    mutationFn: ({ clickId, snapshot }: { clickId: string; snapshot: ListingImage }) =>
+    mutationFn: ({ clickId, snapshot, chosen }: { clickId: string; snapshot: ListingImage; chosen: Look }) =>
       sendMessage('job.create', {
         marketplace: env.marketplace,
         productId: env.productId,
         slot: snapshot.slot,
         imageUrl: snapshot.imageUrl,
         sourceImageId: snapshot.sourceImageId,
-        presetId,
+        ...lookFields(chosen),
         clickId,
       }),
     onSuccess: (created) => {
@@ -184,6 +196,16 @@ export function EnhanceWidget({ image, host, env }: Props) {
       void queryClient.invalidateQueries({ queryKey: queryKeys.account });
     },
     onSettled: (_created, error) => createKey.settle(error),
+  });
+
+  const chooseLook = useMutation({
+    mutationFn: (chosen: Look) => saveLook(env.marketplace, chosen),
+    onMutate: (chosen) => {
+      // Shown (and quoted) at once; the write to storage only makes it outlive the page.
+      queryClient.setQueryData(queryKeys.look(env.marketplace), chosen);
+      setPicking(false);
+      create.reset();
+    },
   });
 
   const apply = useMutation({
@@ -252,7 +274,8 @@ export function EnhanceWidget({ image, host, env }: Props) {
   function onStart(event: MouseEvent<HTMLButtonElement>) {
     // Only the seller's own click may spend credits: a page script can dispatch clicks into an open shadow root.
     if (!event.nativeEvent.isTrusted) return;
-    create.mutate({ clickId: createKey.take(), snapshot: image });
+    // The price on the button is the quote of exactly this look.
+    create.mutate({ clickId: createKey.take(), snapshot: image, chosen: look });
   }
 
   function onReplace(event: MouseEvent<HTMLButtonElement>) {
@@ -357,6 +380,30 @@ export function EnhanceWidget({ image, host, env }: Props) {
               onReplace={onReplace}
               onRevert={onRevert}
               onStartOver={startOver}
+              lookControl={
+                <>
+                  <button
+                    type="button"
+                    className="link"
+                    data-testid="lumiku-change-look"
+                    aria-expanded={picking}
+                    disabled={create.isPending}
+                    onClick={() => setPicking((was) => !was)}
+                  >
+                    {picking ? t.hideLooks : t.changeLook}
+                  </button>
+                  {picking && (
+                    <LookPicker
+                      marketplace={env.marketplace}
+                      locale={locale}
+                      t={t}
+                      selected={look}
+                      tier={tier}
+                      onSelect={(chosen) => chooseLook.mutate(chosen)}
+                    />
+                  )}
+                </>
+              }
             />
           </div>,
           env.panelContainer,
@@ -384,6 +431,8 @@ interface PanelBodyProps {
   onReplace: (event: MouseEvent<HTMLButtonElement>) => void;
   onRevert: (event: MouseEvent<HTMLButtonElement>) => void;
   onStartOver: () => void;
+  /** "Change look" and, when open, the picker: shown with the price, whatever the quote's state. */
+  lookControl: ReactNode;
 }
 
 function PanelBody(props: PanelBodyProps) {
@@ -480,8 +529,22 @@ function PanelBody(props: PanelBodyProps) {
   }
 
   const { quote } = props;
-  if (quote.error) return <ErrorBox error={quote.error} locale={locale} />;
-  if (!quote.data) return <p className="hint">{t.loading}</p>;
+  // The look control stays even when the quote failed (e.g. a template the plan does not include), so the
+  // seller can pick another look right here.
+  if (quote.error)
+    return (
+      <>
+        {props.lookControl}
+        <ErrorBox error={quote.error} locale={locale} />
+      </>
+    );
+  if (!quote.data)
+    return (
+      <>
+        <p className="hint">{t.loading}</p>
+        {props.lookControl}
+      </>
+    );
   return (
     <>
       <div className="row">
@@ -490,6 +553,7 @@ function PanelBody(props: PanelBodyProps) {
           {quote.data.name[locale]}
         </span>
       </div>
+      {props.lookControl}
       <div className="row">
         <span className="label">{t.price}</span>
         <span className="strong" data-testid="lumiku-price">

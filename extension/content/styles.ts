@@ -51,4 +51,20 @@ button:disabled { cursor: default; opacity: 0.6; }
 .compare img { width: 100%; aspect-ratio: 1 / 1; object-fit: contain; background: #f3f4f6; border-radius: 8px; display: block; }
 .compare figcaption { text-align: center; color: var(--muted); margin-top: 4px; }
 .panel-progress { height: 8px; border-radius: 999px; background: var(--lumiku-soft); overflow: hidden; }
+.link { background: transparent; color: var(--lumiku); padding: 0; margin: 2px 0 6px; font-weight: 600; text-decoration: underline; border-radius: 4px; }
+button:focus-visible { outline: 2px solid var(--lumiku); outline-offset: 2px; }
+.picker { margin: 4px 0 10px; padding: 8px; border: 1px solid #e5e7eb; border-radius: 10px; }
+.tabs { display: flex; gap: 4px; overflow-x: auto; margin-bottom: 8px; }
+.tab { padding: 3px 8px; background: #f3f4f6; color: var(--ink); font-size: 12px; white-space: nowrap; }
+.tab[aria-selected="true"] { background: var(--lumiku); color: #fff; }
+.looks { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; max-height: 260px; overflow-y: auto; }
+.look { display: flex; flex-direction: column; align-items: stretch; gap: 2px; padding: 4px; border-radius: 8px; border: 2px solid transparent; background: #fff; text-align: left; font-size: 11px; color: var(--ink); }
+.look[aria-selected="true"] { border-color: var(--lumiku); background: var(--lumiku-soft); }
+.look[aria-disabled="true"] { opacity: 0.55; cursor: not-allowed; }
+.thumb { position: relative; display: flex; align-items: center; justify-content: center; aspect-ratio: 1 / 1; border-radius: 6px; background: #f3f4f6; overflow: hidden; }
+.thumb img { width: 100%; height: 100%; object-fit: cover; display: block; }
+.thumb-size { color: var(--muted); font-size: 10px; }
+.premium { position: absolute; top: 3px; right: 3px; padding: 1px 5px; border-radius: 999px; background: #b45309; color: #fff; font-size: 9px; font-weight: 700; }
+.look-name { font-weight: 600; line-height: 1.2; overflow: hidden; text-overflow: ellipsis; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; }
+.look-price { color: var(--muted); }
 `;

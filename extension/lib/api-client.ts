@@ -113,8 +113,8 @@ export function createApiClient(options: ApiClientOptions) {
     return parsed.data;
   }
 
-  /** GET an image (job original/result) with the bearer token. */
-  async function requestBytes(path: string, token: string, maxBytes: number): Promise<ApiBytes> {
+  /** GET an image: a job's original/result with the bearer token, or a public one (no token). */
+  async function requestBytes(path: string, token: string | undefined, maxBytes: number): Promise<ApiBytes> {
     const response = await send({ method: 'GET', path, token }, 'image/*');
     if (!response.ok) throw await failure(response);
     const declared = Number(response.headers.get('content-length') ?? '0');

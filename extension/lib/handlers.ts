@@ -10,6 +10,7 @@ import {
   ConnectionList,
   JobView,
   Ledger,
+  PresetList,
   Quote,
 } from '../../shared/api';
 import type { Locale } from '../../shared/errors';
@@ -40,6 +41,8 @@ export type HandlerMap = { [K in MessageType]: Handler<K> };
 
 /** Result previews are shown inside the seller center; a bigger file is not a preview we want to ship. */
 const MAX_PREVIEW_BYTES = 15 * 1024 * 1024;
+/** Template thumbnails are 240 px WebPs of a few KB; anything near this is not one. */
+const MAX_THUMBNAIL_BYTES = 512 * 1024;
 
 /** Run an API call with the stored token; a 401 means the token is dead, so forget it. */
 async function withToken<T>(ctx: HandlerContext, call: (token: string) => Promise<T>): Promise<T> {
@@ -126,15 +129,41 @@ export const handlers: HandlerMap = {
     return account;
   },
 
-  'quote.get': async ({ presetId }, ctx) =>
+  'quote.get': async ({ presetId, templateId }, ctx) =>
     withToken(ctx, (token) =>
       ctx.api.request({
         method: 'GET',
-        path: `/v1/quote?${new URLSearchParams({ presetId })}`,
+        path: `/v1/quote?${new URLSearchParams(presetId ? { presetId } : { templateId: templateId ?? '' })}`,
         token,
         schema: Quote,
       }),
     ),
+
+  // The catalogue is public: no token is sent, so a logged-out seller can browse the looks too.
+  'presets.list': async (_body, ctx) =>
+    ctx.api.request({ method: 'GET', path: '/v1/presets', schema: PresetList }),
+
+  // With the token when there is one: the server may then mark what this seller's tier cannot use.
+  'templates.list': async (_body, ctx) => {
+    const session = await readSession();
+    return ctx.api.request({
+      method: 'GET',
+      path: '/v1/templates',
+      token: session?.token,
+      schema: MESSAGES['templates.list'].response,
+    });
+  },
+
+  // Public as well. Fetched here rather than by an <img> in the page: the seller center's CSP and
+  // mixed-content rules decide what the page may load, and the API origin is not one of its hosts.
+  'template.preview': async ({ templateId }, ctx) => {
+    const preview = await ctx.api.requestBytes(
+      `/v1/templates/${encodeURIComponent(templateId)}/preview`,
+      undefined,
+      MAX_THUMBNAIL_BYTES,
+    );
+    return { dataUrl: imageDataUrl(preview.bytes, preview.contentType) };
+  },
 
   'job.create': async (request, ctx) => {
     assertSenderMayUse(ctx, request.marketplace);
@@ -146,7 +175,9 @@ export const handlers: HandlerMap = {
       form.append('marketplace', request.marketplace);
       form.append('productId', request.productId);
       form.append('slot', String(request.slot));
-      form.append('presetId', request.presetId);
+      // Exactly one of the two (the request schema checked it), as POST /v1/jobs wants.
+      if (request.presetId) form.append('presetId', request.presetId);
+      if (request.templateId) form.append('templateId', request.templateId);
       if (request.sourceImageId) form.append('sourceImageId', request.sourceImageId);
       form.append('image', image, uploadFileName(image, request.sourceImageId));
       return ctx.api.request({

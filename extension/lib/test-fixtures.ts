@@ -1,5 +1,8 @@
 /** Shared fixtures for the extension's unit tests (never imported by product code). */
 import type { AuthResponse, JobView, Quote } from '../../shared/api';
+import type { PickerTemplate } from '../../shared/messages';
+import { priceOfSteps } from '../../shared/pricing';
+import { findTemplate } from '../../shared/templates';
 
 export const SELLER_ID = '6f1c5a0e-2b7d-4c1e-9a43-0d5e2f8b7c61';
 export const JOB_ID = '3d2b1a9e-8f7c-4b6a-9e5d-4c3b2a1f0e9d';
@@ -36,6 +39,7 @@ export function jobView(overrides: Partial<JobView> = {}): JobView {
 
 export const QUOTE: Quote = {
   presetId: 'shopee-white-studio',
+  templateId: null,
   name: { en: 'Shopee white studio', id: 'Shopee putih studio' },
   price: 28,
   balance: 50,
@@ -43,4 +47,24 @@ export const QUOTE: Quote = {
 
 export function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+/** A gallery item as GET /v1/templates sends it, from the shared template data (so prices are real). */
+export function pickerTemplate(overrides: Partial<PickerTemplate> & { id?: string } = {}): PickerTemplate {
+  const template = findTemplate(overrides.id ?? 'studio-black');
+  if (!template) throw new Error(`no template ${overrides.id}`);
+  return {
+    id: template.id,
+    name: template.name,
+    category: template.category,
+    occasion: template.occasion,
+    platform: template.platform,
+    aspect: template.aspect,
+    premium: template.premium,
+    tags: [...template.tags],
+    price: priceOfSteps(template.steps),
+    usageCount: 0,
+    previewUrl: `/v1/templates/${template.id}/preview`,
+    ...overrides,
+  };
 }

@@ -37,6 +37,17 @@ export const TEXT = {
   reverted: { en: 'Original photo restored', id: 'Foto asli dikembalikan' },
   tryAgain: { en: 'Try again', id: 'Coba lagi' },
   reconnectShop: { en: 'Reconnect shop', id: 'Hubungkan ulang toko' },
+  changeLook: { en: 'Change look', id: 'Ganti gaya' },
+  hideLooks: { en: 'Hide looks', id: 'Tutup pilihan gaya' },
+  lookPicker: { en: 'Choose a look', id: 'Pilih gaya' },
+  lookTabs: { en: 'Look categories', id: 'Kategori gaya' },
+  premium: { en: 'Premium', id: 'Premium' },
+  locked: {
+    en: 'Premium templates come with the Professional and Premium plans.',
+    id: 'Template premium tersedia di paket Profesional dan Premium.',
+  },
+  lockedLabel: { en: 'locked', id: 'terkunci' },
+  noLooks: { en: 'No looks for this marketplace here.', id: 'Belum ada gaya untuk marketplace ini.' },
   connectShop: { en: 'Connect shop', id: 'Hubungkan toko' },
 
   // ---- popup
@@ -118,6 +129,15 @@ export const AUDIT_STATUS_NAMES: Partial<Record<string, Record<Locale, string>>>
   AUDITING: { en: 'Under review', id: 'Menunggu peninjauan' },
   APPROVED: { en: 'Approved', id: 'Disetujui' },
 };
+
+/** The look picker's tabs: the presets, then the template categories (shared/templates.ts). */
+export const LOOK_TAB_NAMES = {
+  presets: { en: 'Presets', id: 'Preset' },
+  studio: { en: 'Studio', id: 'Studio' },
+  lifestyle: { en: 'Lifestyle', id: 'Gaya hidup' },
+  ecommerce: { en: 'E-commerce', id: 'E-commerce' },
+  seasonal: { en: 'Seasonal', id: 'Musiman' },
+} as const satisfies Record<string, Record<Locale, string>>;
 
 export const LEDGER_KIND_NAMES = {
   grant: { en: 'Monthly credits', id: 'Kredit bulanan' },

@@ -7,7 +7,12 @@ import { sendMessage } from '../lib/messaging';
 export const queryKeys = {
   session: ['session'],
   account: ['account'],
-  quote: (presetId: string) => ['quote', presetId],
+  /** Keyed by look (`preset:…` / `template:…`, see look-store.ts). */
+  quote: (look: string) => ['quote', look],
+  presets: ['presets'],
+  templates: ['templates'],
+  templatePreview: (templateId: string) => ['template-preview', templateId],
+  look: (marketplace: string) => ['look', marketplace],
   job: (jobId: string) => ['job', jobId],
   ledger: ['ledger'],
   connections: ['connections'],

@@ -12,9 +12,11 @@
  *     The worker runs in this process (harness) unless --batch-child-worker.
  *  3. Peak RSS of a worker child process (MALLOC_ARENA_MAX=2, concurrency 2) running BENCH_RSS_JOBS
  *     (default 8) 6000×4000 JPEG jobs.
+ *  4. Job submission under load: the API as its own process, POST /v1/jobs at 200 connections for 10 s
+ *     (submit.bench.ts, which also runs alone and lists its own BENCH_SUBMIT_* settings).
  *
- * Parts 2 and 3 need PostgreSQL and Redis (TEST_DATABASE_URL / TEST_REDIS_URL, as the tests) and create
- * and drop their own database and queue prefix. --quick (or --no-batch / --no-rss) skips them.
+ * Parts 2–4 need PostgreSQL and Redis (TEST_DATABASE_URL / TEST_REDIS_URL, as the tests) and create
+ * and drop their own database and queue prefix. --quick (or --no-batch / --no-rss / --no-submit) skips them.
  * Prints a table with PASS/MISS per target, or with --json one JSON object on the last line.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -36,12 +38,14 @@ import {
 import { dropTemplate, prepareTemplate } from '../testing/db.js';
 import { ADMIN_TOKEN, call, type Harness, startHarness } from '../testing/harness.js';
 import { jobForm } from '../testing/images.js';
+import { printSubmit, runSubmitBench, type SubmitResult } from './submit.bench.js';
 
 const argv = process.argv.slice(2);
 const json = argv.includes('--json');
 const quick = argv.includes('--quick');
 const runBatch = !quick && !argv.includes('--no-batch');
 const runRss = !quick && !argv.includes('--no-rss');
+const runSubmit = !quick && !argv.includes('--no-submit');
 const batchInChild = argv.includes('--batch-child-worker');
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const SUBMIT_CONCURRENCY = Number(process.env.BENCH_SUBMIT_CONCURRENCY ?? 6);
@@ -388,16 +392,30 @@ async function workerPeakRss(h: Harness): Promise<RssResult> {
 
 let batch: BatchResult | undefined;
 let workerRss: RssResult | undefined;
-if (runBatch || runRss) {
+let submission: SubmitResult | undefined;
+if (runBatch || runRss || runSubmit) {
   try {
     await prepareTemplate();
-    harness = await startHarness({ WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) });
-    if (runBatch)
-      batch = await batchThroughQueue(
-        harness,
-        inputs.map((i) => i.image),
-      );
-    if (runRss) workerRss = await workerPeakRss(harness);
+    if (runBatch || runRss) {
+      harness = await startHarness({ WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) });
+      if (runBatch)
+        batch = await batchThroughQueue(
+          harness,
+          inputs.map((i) => i.image),
+        );
+      if (runRss) workerRss = await workerPeakRss(harness);
+      // The in-process API and its pools must not compete with the measured API process.
+      await cleanUp();
+    }
+    if (runSubmit) {
+      submission = await runSubmitBench({
+        connections: Number(process.env.BENCH_SUBMIT_CONNECTIONS ?? 200),
+        durationS: Number(process.env.BENCH_SUBMIT_SECONDS ?? 10),
+        sellers: process.env.BENCH_SUBMIT_SELLERS ? Number(process.env.BENCH_SUBMIT_SELLERS) : undefined,
+        pacedRate: process.env.BENCH_SUBMIT_RATE ? Number(process.env.BENCH_SUBMIT_RATE) : undefined,
+        note,
+      });
+    }
   } finally {
     await cleanUp();
     await dropTemplate();
@@ -421,6 +439,12 @@ const targets = [
     limit: 500,
     value: workerRss?.peakRssMb,
   },
+  {
+    name: `job submission p99 at ${submission?.connections ?? 200} connections`,
+    unit: 'ms',
+    limit: 50,
+    value: submission?.latencyMs.p99,
+  },
 ].map((t) => ({
   ...t,
   result: t.value === undefined ? 'SKIPPED' : t.value <= t.limit ? 'PASS' : 'MISS',
@@ -428,11 +452,15 @@ const targets = [
 // A batch or RSS run with failed jobs measured less work than it claims: never a PASS.
 if (batch?.failed) targets[1]!.result = 'MISS';
 if (workerRss?.failed) targets[2]!.result = 'MISS';
+// "Zero errors" is part of the target; no completed request at all is no measurement.
+if (submission && (submission.non2xx || submission.errors || submission.requests === 0))
+  targets[3]!.result = 'MISS';
 const result = {
   ...timings,
   rssMb: Math.round(process.memoryUsage().rss / 1e6),
   batch: batch ?? null,
   workerRss: workerRss ?? null,
+  submission: submission ?? null,
   targets,
 };
 
@@ -468,6 +496,7 @@ else {
       `  RSS idle ${workerRss.idleRssMb} MB, peak ${workerRss.peakRssMb} MB (VmHWM ${workerRss.vmHwmMb} MB, 50 ms samples ${workerRss.sampledPeakRssMb} MB), wall ${(workerRss.wallMs / 1000).toFixed(1)} s, ${workerRss.failed} failed`,
     );
   }
+  if (submission) printSubmit(submission);
   console.log('Targets (SPEC §6):');
   for (const t of targets) {
     const value = t.value === undefined ? 'not measured' : `${t.value} ${t.unit}`;

@@ -204,18 +204,20 @@ export const ROUTES: RouteDef[] = [
   {
     method: 'get',
     path: '/v1/quote',
-    summary: 'Price of a preset in credits',
+    summary: 'Price of a preset or a template in credits, and the balance',
     auth: 'seller',
     query: api.QuoteQuery,
     response: api.Quote,
     handler: async (ctx, deps) => {
-      const { presetId } = parse(api.QuoteQuery, ctx.query);
-      return {
-        presetId,
-        name: WORKFLOW_PRESETS[presetId].name,
-        price: priceOfPreset(presetId),
-        balance: await credits.balanceOf(deps.db, seller(ctx).id),
-      };
+      const { presetId, templateId } = parse(api.QuoteQuery, ctx.query);
+      const balance = await credits.balanceOf(deps.db, seller(ctx).id);
+      if (presetId) {
+        const name = WORKFLOW_PRESETS[presetId].name;
+        return { presetId, templateId: null, name, price: priceOfPreset(presetId), balance };
+      }
+      // The same lookup and price as the gallery (and as POST /v1/jobs charges).
+      const template = templates.presentTemplate(templates.templateOrNotFound(templateId ?? ''), 0);
+      return { presetId: null, templateId: template.id, name: template.name, price: template.price, balance };
     },
   },
   {

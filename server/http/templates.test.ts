@@ -96,6 +96,29 @@ describe('GET /v1/templates', () => {
   });
 });
 
+describe('GET /v1/quote with a template', () => {
+  it('quotes a template at the price jobs are charged, with the balance; exactly one id', async () => {
+    const { token } = await signUp();
+    const quote = await call(h.baseUrl, 'GET', '/v1/quote?templateId=studio-black', { token });
+    expect(quote.status).toBe(200);
+    expect(quote.body).toEqual({
+      presetId: null,
+      templateId: 'studio-black',
+      name: findTemplate('studio-black')!.name,
+      price: priceOfSteps(findTemplate('studio-black')!.steps),
+      balance: 50,
+    });
+    const preset = await call(h.baseUrl, 'GET', '/v1/quote?presetId=shopee-white-studio', { token });
+    expect(preset.body).toMatchObject({ presetId: 'shopee-white-studio', templateId: null });
+    expect((await call(h.baseUrl, 'GET', '/v1/quote?templateId=no-such-template', { token })).status).toBe(
+      404,
+    );
+    const both = '/v1/quote?presetId=shopee-white-studio&templateId=studio-black';
+    expect((await call(h.baseUrl, 'GET', both, { token })).status).toBe(400);
+    expect((await call(h.baseUrl, 'GET', '/v1/quote', { token })).status).toBe(400);
+  });
+});
+
 describe('GET /v1/templates/:id/preview', () => {
   it('renders a 240 px WebP at the template’s aspect once, then serves the stored one', async () => {
     const id = 'lifestyle-boho-linen'; // 9:16

@@ -188,22 +188,25 @@ export async function createJob(
       kind: 'enhance',
       price,
       insert: async (trx) => {
-        const job = await Job.query(trx).insertAndFetch({
-          id: jobId,
-          sellerId,
-          kind: 'enhance',
-          status: 'queued',
-          progress: 0,
-          marketplace: body.marketplace,
-          productId: body.productId,
-          slot: body.slot,
-          presetId: body.presetId ?? null,
-          templateId: body.templateId ?? null,
-          price,
-          sourceUrl: input.upload ? null : (body.imageUrl ?? null),
-          sourceImageId: body.sourceImageId ?? null,
-          inputKey: input.upload ? inputKey(jobId) : null,
-        });
+        // RETURNING * gives the stored row; insertAndFetch would read it back with a second query.
+        const job = await Job.query(trx)
+          .insert({
+            id: jobId,
+            sellerId,
+            kind: 'enhance',
+            status: 'queued',
+            progress: 0,
+            marketplace: body.marketplace,
+            productId: body.productId,
+            slot: body.slot,
+            presetId: body.presetId ?? null,
+            templateId: body.templateId ?? null,
+            price,
+            sourceUrl: input.upload ? null : (body.imageUrl ?? null),
+            sourceImageId: body.sourceImageId ?? null,
+            inputKey: input.upload ? inputKey(jobId) : null,
+          })
+          .returning('*');
         return { status: 202, body: presentJob(job, input.locale) };
       },
     });
