@@ -133,6 +133,7 @@ export const Quote = z.object({
   balance: z.number().int(),
 });
 export type Quote = z.infer<typeof Quote>;
+export type QuoteQuery = z.infer<typeof QuoteQuery>;
 
 /** GET /v1/presets: what a seller can pick, at the price the server will charge. Public. */
 export const PresetView = z.object({

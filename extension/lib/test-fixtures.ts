@@ -3,6 +3,7 @@ import type { AuthResponse, JobView, Quote } from '../../shared/api';
 import type { PickerTemplate } from '../../shared/messages';
 import { priceOfSteps } from '../../shared/pricing';
 import { findTemplate } from '../../shared/templates';
+import { aiStepsOf } from '../../shared/workflow';
 
 export const SELLER_ID = '6f1c5a0e-2b7d-4c1e-9a43-0d5e2f8b7c61';
 export const JOB_ID = '3d2b1a9e-8f7c-4b6a-9e5d-4c3b2a1f0e9d';
@@ -65,6 +66,7 @@ export function pickerTemplate(overrides: Partial<PickerTemplate> & { id?: strin
     price: priceOfSteps(template.steps),
     usageCount: 0,
     previewUrl: `/v1/templates/${template.id}/preview`,
+    aiSteps: aiStepsOf(template.steps),
     ...overrides,
   };
 }

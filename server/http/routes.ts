@@ -8,8 +8,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import * as api from '../../shared/api.js';
 import { errorMessage } from '../../shared/errors.js';
-import { WORKFLOW_PRESET_IDS, WORKFLOW_PRESETS } from '../../shared/presets.js';
-import { priceOfPreset } from '../../shared/pricing.js';
+import { WORKFLOW_PRESET_IDS } from '../../shared/presets.js';
 import type { AppDeps } from '../app.js';
 import { Seller } from '../db/models.js';
 import { AppError } from '../errors.js';
@@ -208,17 +207,12 @@ export const ROUTES: RouteDef[] = [
     auth: 'seller',
     query: api.QuoteQuery,
     response: api.Quote,
-    handler: async (ctx, deps) => {
-      const { presetId, templateId } = parse(api.QuoteQuery, ctx.query);
-      const balance = await credits.balanceOf(deps.db, seller(ctx).id);
-      if (presetId) {
-        const name = WORKFLOW_PRESETS[presetId].name;
-        return { presetId, templateId: null, name, price: priceOfPreset(presetId), balance };
-      }
-      // The same lookup and price as the gallery (and as POST /v1/jobs charges).
-      const template = templates.presentTemplate(templates.templateOrNotFound(templateId ?? ''), 0);
-      return { presetId: null, templateId: template.id, name: template.name, price: template.price, balance };
-    },
+    handler: (ctx, deps) =>
+      jobs.quote(jobsDeps(deps), {
+        sellerId: seller(ctx).id,
+        tier: seller(ctx).tier,
+        look: parse(api.QuoteQuery, ctx.query),
+      }),
   },
   {
     method: 'post',

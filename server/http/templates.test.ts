@@ -237,6 +237,23 @@ describe('premium templates by plan', () => {
     }
   });
 
+  it('quotes with the same refusals as POST /v1/jobs: plan first, then AI availability', async () => {
+    const { token, seller } = await signUp();
+    const quoteOf = (id: string) => call(h.baseUrl, 'GET', `/v1/quote?templateId=${id}`, { token });
+    const refused = await quoteOf(premium.id);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('TEMPLATE_NOT_IN_PLAN');
+    await setTier(seller.id, 'professional');
+    const allowed = await quoteOf(premium.id);
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.price).toBe(priceOfSteps(premium.steps));
+    // This harness configures no AI provider, so an AI template cannot run here.
+    const ai = TEMPLATES.find((t) => t.steps.some((s) => s.type === 'background' && s.kind === 'ai_scene'))!;
+    const noProvider = await quoteOf(ai.id);
+    expect(noProvider.status).toBe(422);
+    expect(noProvider.body.error.code).toBe('AI_NOT_ENABLED');
+  });
+
   it('runs a premium template for Professional and Premium sellers', async () => {
     for (const tier of ['professional', 'premium']) {
       const { token, seller } = await signUp();

@@ -4,13 +4,13 @@
  * conditional UPDATE, so a job delivered twice (BullMQ is at-least-once) cannot be finished twice.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { CreateJobBody, JobView, Tier } from '../../shared/api.js';
+import type { CreateJobBody, JobView, Quote, QuoteQuery, Tier } from '../../shared/api.js';
 import type { Locale } from '../../shared/errors.js';
 import { IMAGE_CDN_HOSTS } from '../../shared/marketplaces.js';
 import { templateAllowed } from '../../shared/plans.js';
 import { WORKFLOW_PRESETS } from '../../shared/presets.js';
 import { priceOfSteps } from '../../shared/pricing.js';
-import { findTemplate } from '../../shared/templates.js';
+import { findTemplate, type Template } from '../../shared/templates.js';
 import { aiStepsOf, type WorkflowStep } from '../../shared/workflow.js';
 import type { Db, Trx } from '../db/knex.js';
 import { Job, type JobKind, ListingImageChange, type ResultMeta } from '../db/models.js';
@@ -20,7 +20,7 @@ import { assertResolvesPublic, checkImageUrl, type SafeFetchPolicy } from '../ne
 import { presentJob } from '../presenters.js';
 import type { JobQueue } from '../queue/index.js';
 import type { Storage } from '../storage/index.js';
-import { captureHold, placeHold, releaseHold } from './credits.js';
+import { balanceOf, captureHold, placeHold, releaseHold } from './credits.js';
 
 export type Enqueuer = Pick<JobQueue, 'enqueue' | 'state'>;
 
@@ -124,7 +124,7 @@ export async function submitJob<T>(
  * The steps the body asks to run. An unknown template is the client's mistake (400); a premium template
  * needs a subscription tier (seed 000 §2.2.6 "Mark as premium (subscription required)").
  */
-function stepsOf(body: CreateJobBody, tier: Tier): readonly WorkflowStep[] {
+function stepsOf(body: Pick<CreateJobBody, 'presetId' | 'templateId'>, tier: Tier): readonly WorkflowStep[] {
   if (body.presetId) return WORKFLOW_PRESETS[body.presetId].steps;
   const template = body.templateId ? findTemplate(body.templateId) : undefined;
   if (!template) throw new AppError('VALIDATION_FAILED', `Unknown template: ${body.templateId}`);
@@ -137,11 +137,34 @@ function stepsOf(body: CreateJobBody, tier: Tier): readonly WorkflowStep[] {
  * run: the seller is told now and charged nothing, instead of a job that fails later or, worse, a plain
  * backdrop billed at the AI price.
  */
-function priceOf(deps: Pick<JobsDeps, 'aiEnabled'>, body: CreateJobBody, tier: Tier): number {
+function priceOf(
+  deps: Pick<JobsDeps, 'aiEnabled'>,
+  body: Pick<CreateJobBody, 'presetId' | 'templateId'>,
+  tier: Tier,
+): number {
   const steps = stepsOf(body, tier);
   const missing = aiStepsOf(steps).filter((step) => !deps.aiEnabled[step]);
   if (missing.length > 0) throw new AppError('AI_NOT_ENABLED', undefined, { details: { steps: missing } });
   return priceOfSteps(steps);
+}
+
+/**
+ * What POST /v1/jobs would charge for this look, with the same refusals (unknown template, a premium
+ * template outside the plan, an AI step this server cannot run), so the extension can say so before the
+ * seller clicks rather than after.
+ */
+export async function quote(
+  deps: Pick<JobsDeps, 'db' | 'aiEnabled'>,
+  input: { sellerId: string; tier: Tier; look: QuoteQuery },
+): Promise<Quote> {
+  const { presetId, templateId } = input.look;
+  // A GET names the template in its URL: an unknown one is not found (POST /v1/jobs says 400 for its body).
+  if (templateId && !findTemplate(templateId)) throw new AppError('NOT_FOUND');
+  const price = priceOf(deps, input.look, input.tier);
+  const balance = await balanceOf(deps.db, input.sellerId);
+  if (presetId) return { presetId, templateId: null, name: WORKFLOW_PRESETS[presetId].name, price, balance };
+  const template = findTemplate(templateId ?? '') as Template;
+  return { presetId: null, templateId: template.id, name: template.name, price, balance };
 }
 
 export async function createJob(
