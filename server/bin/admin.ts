@@ -3,11 +3,14 @@
  *   npm run admin -- topup --email seller@example.com --amount 100 [--note "bank transfer 123"]
  *   npm run admin -- adjust --email seller@example.com --amount -20 --note "refund correction"
  *   npm run admin -- balance --email seller@example.com
+ *   npm run admin -- set-tier --email seller@example.com --tier professional
+ *     Plans are set by an operator until a payment gateway exists (free, payg, professional, premium).
  *   npm run admin -- rotate-keys
  *     After putting a new key FIRST in TOKEN_ENCRYPTION_KEYS (keeping the old ones after it), re-encrypts
  *     every stored marketplace token with it; then the old keys can be removed from the environment.
  */
 import { parseArgs } from 'node:util';
+import { Tier } from '../../shared/api.js';
 import { parseConfig } from '../config.js';
 import { TokenCipher } from '../crypto/token-cipher.js';
 import { createDb } from '../db/knex.js';
@@ -17,11 +20,16 @@ import { addCredits, balanceOf } from '../services/credits.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { email: { type: 'string' }, amount: { type: 'string' }, note: { type: 'string' } },
+  options: {
+    email: { type: 'string' },
+    amount: { type: 'string' },
+    note: { type: 'string' },
+    tier: { type: 'string' },
+  },
 });
 const [command] = positionals;
 const usage =
-  'usage: npm run admin -- <topup|adjust|balance> --email E [--amount N] [--note T] | rotate-keys';
+  'usage: npm run admin -- <topup|adjust|balance> --email E [--amount N] [--note T] | set-tier --email E --tier T | rotate-keys';
 if (!process.env.DATABASE_URL) {
   console.error('DATABASE_URL is required');
   process.exit(78);
@@ -44,7 +52,12 @@ async function rotateKeys(): Promise<void> {
 async function credits(): Promise<void> {
   const seller = await Seller.query(db).findOne({ email: values.email!.toLowerCase() });
   if (!seller) throw new Error(`no seller with email ${values.email}`);
-  if (command === 'balance') {
+  if (command === 'set-tier') {
+    const tier = Tier.safeParse(values.tier);
+    if (!tier.success) throw new Error(`--tier must be one of ${Tier.options.join(', ')}`);
+    await Seller.query(db).patch({ tier: tier.data }).where({ id: seller.id });
+    console.log(`${seller.email}: tier ${seller.tier} → ${tier.data}`);
+  } else if (command === 'balance') {
     console.log(`${seller.email}: ${await balanceOf(db, seller.id)} credits`);
   } else if (command === 'topup' || command === 'adjust') {
     const amount = Number(values.amount);

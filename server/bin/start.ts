@@ -117,6 +117,8 @@ async function main() {
       sessionTtlDays: 1,
     });
     await addCredits(db, { sellerId: session.seller.id, amount: 450, kind: 'topup', note: 'demo credits' });
+    // Professional, so the demo shows premium templates, AI scenes and multi-format exports too.
+    await Seller.query(db).patch({ tier: 'professional' }).where({ id: session.seller.id });
   }
   await db.destroy();
 
@@ -205,7 +207,7 @@ Lumiku Seller Studio is running.
   Shopee sandbox ${sandbox.apiBaseUrl}  (seller center and CDN on https port ${sandbox.httpsPort})
   TikTok Shop / Tokopedia sandbox ${sandboxes.tiktok.baseUrl}  (seller centers and CDN on https port ${sandboxes.tiktok.httpsPort})
   AI scenes      ${fal ? `fal sandbox ${fal.baseUrl} (stand-in images; templates "AI scene: …")` : 'as configured in your environment'}
-  Demo seller    ${DEMO_EMAIL} / ${secrets.demoPassword}   (500 credits)
+  Demo seller    ${DEMO_EMAIL} / ${secrets.demoPassword}   (500 credits, Professional plan)
   Admin token    in ${DATA}/secrets.json  (npm run admin -- topup --email … --amount …)
 
 Load the extension: ${resolve('.output/chrome-mv3')}
