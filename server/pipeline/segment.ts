@@ -18,6 +18,7 @@
 import { geodesicDistance, stepQuantile } from './geodesic.js';
 import { type ColourModel, fitColourModel, negLogLikelihood, shadedNegLogLikelihood } from './gmm.js';
 import { GridMaxFlow } from './maxflow.js';
+import { outlinedObjects } from './outline.js';
 import { fromRaw, type RawImage, toRaw } from './sharp.js';
 
 export interface SegmentOptions {
@@ -63,6 +64,10 @@ const SMOOTH_TAU = 6;
 const MAX_OUTLIER_RUNS = 4;
 /** Nats towards background at geodesic distance 0, fading to 0 at {@link NEAR}. */
 const NEAR_PRIOR = 6;
+/** Least departure (colour levels) from the border's lighting trend that can make an outlined object. */
+const OUTLINE_MIN_RESIDUAL = 10;
+/** Least neighbour step (colour levels) that counts as a sharp rim on a smooth backdrop. */
+const OUTLINE_MIN_EDGE = 6;
 
 export async function segment(image: RawImage, options: SegmentOptions = {}): Promise<SegmentResult> {
   if (image.channels !== 3) throw new Error('segment expects 3-channel RGB');
@@ -213,6 +218,7 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   const smooth = tau <= SMOOTH_TAU && outlierRuns(ring, sources, w, h) <= MAX_OUTLIER_RUNS;
   const trusted = smooth ? sources : ring.map((r) => (r === 1 ? 1 : 0));
   if (!smooth) geo.fill(2 * NEAR);
+  else excludeOutlined(small, trusted, geo, tau);
   // Backdrop samples: the trusted border plus everything smoothly connected to it.
   const near = new Uint8Array(n);
   for (let p = 0; p < n; p++) near[p] = trusted[p] === 1 || geo[p]! < NEAR ? 1 : 0;
@@ -314,6 +320,49 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   for (let p = 0; p < n; p++) area += mask[p]!;
   if (area < n * 0.002) return undefined;
   return { mask, fg, bg, trend, confidence: confidenceOf(mask, w, h, trusted, dBg, dFg, area / n) };
+}
+
+/**
+ * On a smooth backdrop, regions that depart from the border's lighting trend inside a sharp rim
+ * (outline.ts) are put behind an edge: the geodesic leaks into a white product wherever its shading
+ * crosses the backdrop's colour, and would otherwise call it backdrop.
+ */
+function excludeOutlined(small: RawImage, trusted: Uint8Array, geo: Float32Array, tau: number): void {
+  const { width: w, height: h, data } = small;
+  const n = w * h;
+  const trend = fitTrend(small, trusted);
+  const mean = [0, 0, 0];
+  let count = 0;
+  for (let p = 0; p < n; p++) {
+    if (trusted[p] !== 1) continue;
+    for (let c = 0; c < 3; c++) mean[c]! += data[p * 3 + c]!;
+    count++;
+  }
+  if (count === 0) return;
+  const expected = new Float32Array(n * 3);
+  const residuals = new Float32Array(count);
+  let k = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      const i = p * 3;
+      trend.offset((x + 0.5) / w, (y + 0.5) / h, expected, i);
+      for (let c = 0; c < 3; c++) expected[i + c] = expected[i + c]! + mean[c]! / count;
+      if (trusted[p] === 1) {
+        residuals[k++] = Math.hypot(
+          data[i]! - expected[i]!,
+          data[i + 1]! - expected[i + 1]!,
+          data[i + 2]! - expected[i + 2]!,
+        );
+      }
+    }
+  }
+  const threshold = Math.max(OUTLINE_MIN_RESIDUAL, 3 * quantile(residuals, 0.9));
+  const objects = outlinedObjects(data, expected, w, h, {
+    threshold,
+    edge: Math.max(OUTLINE_MIN_EDGE, 3 * tau),
+  });
+  for (let p = 0; p < n; p++) if (objects[p] === 1) geo[p] = Math.max(geo[p]!, 2 * NEAR);
 }
 
 function keepCentralSeeds(seeds: Uint8Array, w: number, h: number): void {
