@@ -43,4 +43,25 @@ describe('outlinedObjects', () => {
     );
     expect(marked.reduce((a, b) => a + b, 0)).toBe(0);
   });
+
+  it('takes in the shaded side of an outlined product, not a shadow beside it', () => {
+    // A warm white product lit from the left, shading smoothly to grey on the right, and a separate
+    // shadow patch (the backdrop darkened) below it.
+    const data = new Uint8Array(W * H * 3).fill(200);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const o = (y * W + x) * 3;
+        if (x >= 10 && x < 50 && y >= 20 && y < 40) {
+          const k = 1 - (x - 10) * 0.012;
+          data.set([236 * k, 236 * k, 220 * k], o);
+        } else if (x >= 20 && x < 40 && y >= 46 && y < 56) {
+          data.fill(140, o, o + 3);
+        }
+      }
+    }
+    const marked = outlinedObjects(data, flat, W, H, { threshold: 10, edge: 6 });
+    expect(marked[30 * W + 12]).toBe(1);
+    expect(marked[30 * W + 47]).toBe(1);
+    expect(marked[50 * W + 30]).toBe(0);
+  });
 });

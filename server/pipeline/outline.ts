@@ -7,7 +7,8 @@
  * smooth shading is a free path inside. A region's colour departing from the trend fitted on the border
  * (light falloff, vignette, a gradient sweep) is a second cue; lighting alone (a flash hotspot) departs
  * too, but with a soft rim, while an object has a sharp one. Darker-than-backdrop pixels of the backdrop's
- * own chroma are left out: a cast or contact shadow is also off-trend and can have a firm rim.
+ * own chroma (shade) never start a region — a cast or contact shadow is off-trend too — but join one they
+ * meet without a sharp step: that is the shaded side of the product.
  */
 
 export interface OutlineOptions {
@@ -65,6 +66,8 @@ export function outlinedObjects(
   const stack = new Int32Array(n);
   const members: number[] = [];
   for (let start = 0; start < n; start++) {
+    // Regions start from pixels off the trend and grow through shade too: the shaded side of a white
+    // product is backdrop-coloured in shadow, joined to its lit side without a sharp step.
     if (candidate[start] !== 1 || labels[start]! >= 0) continue;
     members.length = 0;
     let top = 0;
@@ -76,7 +79,7 @@ export function outlinedObjects(
       const x = p % w;
       const neighbours = [x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, p - w, p + w];
       for (const q of neighbours) {
-        if (q < 0 || q >= n || candidate[q] !== 1 || labels[q]! >= 0) continue;
+        if (q < 0 || q >= n || candidate[q] === 0 || labels[q]! >= 0) continue;
         if (step(p, q) >= edge) continue;
         labels[q] = start;
         stack[top++] = q;

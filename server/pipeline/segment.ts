@@ -66,6 +66,11 @@ const MAX_OUTLIER_RUNS = 4;
 const NEAR_PRIOR = 6;
 /** Least departure (colour levels) from the border's lighting trend that can make an outlined object. */
 const OUTLINE_MIN_RESIDUAL = 10;
+/**
+ * Nats towards product for an outlined object (outline.ts): its shaded parts are explained almost as well
+ * by the backdrop in shade, and its lit parts by a bright backdrop; the sharp rim is the evidence.
+ */
+const OUTLINED_PRIOR = 8;
 /** Least neighbour step (colour levels) that counts as a sharp rim on a smooth backdrop. */
 const OUTLINE_MIN_EDGE = 6;
 
@@ -217,8 +222,10 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   // in clutter the outliers are other things: there the whole ring stays trusted.
   const smooth = tau <= SMOOTH_TAU && outlierRuns(ring, sources, w, h) <= MAX_OUTLIER_RUNS;
   const trusted = smooth ? sources : ring.map((r) => (r === 1 ? 1 : 0));
+  // On a smooth backdrop, outlined objects are put behind an edge (no backdrop prior, not backdrop
+  // samples) and favoured as product in the cut.
+  const outlined = smooth ? excludeOutlined(small, trusted, geo, tau) : new Uint8Array(n);
   if (!smooth) geo.fill(2 * NEAR);
-  else excludeOutlined(small, trusted, geo, tau);
   // Backdrop samples: the trusted border plus everything smoothly connected to it.
   const near = new Uint8Array(n);
   for (let p = 0; p < n; p++) near[p] = trusted[p] === 1 || geo[p]! < NEAR ? 1 : 0;
@@ -301,6 +308,7 @@ function cutSmall(small: RawImage): SmallCut | undefined {
       let preference = clamp(dBg[p]! - dFg[p]!, -MAX_DATA_TERM, MAX_DATA_TERM);
       if (trusted[p] === 1) preference -= BORDER_PRIOR;
       preference -= NEAR_PRIOR * Math.max(0, 1 - geo[p]! / NEAR);
+      if (outlined[p] === 1) preference += OUTLINED_PRIOR;
       graph.terminalCap[p] = Math.round(preference * SCALE);
     }
     graph.maxflow();
@@ -327,7 +335,7 @@ function cutSmall(small: RawImage): SmallCut | undefined {
  * (outline.ts) are put behind an edge: the geodesic leaks into a white product wherever its shading
  * crosses the backdrop's colour, and would otherwise call it backdrop.
  */
-function excludeOutlined(small: RawImage, trusted: Uint8Array, geo: Float32Array, tau: number): void {
+function excludeOutlined(small: RawImage, trusted: Uint8Array, geo: Float32Array, tau: number): Uint8Array {
   const { width: w, height: h, data } = small;
   const n = w * h;
   const trend = fitTrend(small, trusted);
@@ -338,7 +346,7 @@ function excludeOutlined(small: RawImage, trusted: Uint8Array, geo: Float32Array
     for (let c = 0; c < 3; c++) mean[c]! += data[p * 3 + c]!;
     count++;
   }
-  if (count === 0) return;
+  if (count === 0) return new Uint8Array(n);
   const expected = new Float32Array(n * 3);
   const residuals = new Float32Array(count);
   let k = 0;
@@ -363,6 +371,7 @@ function excludeOutlined(small: RawImage, trusted: Uint8Array, geo: Float32Array
     edge: Math.max(OUTLINE_MIN_EDGE, 3 * tau),
   });
   for (let p = 0; p < n; p++) if (objects[p] === 1) geo[p] = Math.max(geo[p]!, 2 * NEAR);
+  return objects;
 }
 
 function keepCentralSeeds(seeds: Uint8Array, w: number, h: number): void {
