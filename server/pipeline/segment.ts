@@ -64,6 +64,11 @@ const SMOOTH_TAU = 6;
 const MAX_OUTLIER_RUNS = 4;
 /** Nats towards background at geodesic distance 0, fading to 0 at {@link NEAR}. */
 const NEAR_PRIOR = 6;
+/**
+ * On a busy backdrop the foreground model learns from seed blobs reaching the middle quarter of the frame
+ * (this inset on each side): other things on the table crowd the wider centre too.
+ */
+const SEED_CENTRE_INSET = 0.375;
 /** Least departure (colour levels) from the border's lighting trend that can make an outlined object. */
 const OUTLINE_MIN_RESIDUAL = 10;
 /**
@@ -375,7 +380,7 @@ function excludeOutlined(small: RawImage, trusted: Uint8Array, geo: Float32Array
 }
 
 function keepCentralSeeds(seeds: Uint8Array, w: number, h: number): void {
-  const parts = components(seeds, w, h, 1);
+  const parts = components(seeds, w, h, 1, SEED_CENTRE_INSET);
   let kept = 0;
   for (let i = 0; i < parts.sizes.length; i++) if (parts.touchesCentre[i]) kept += parts.sizes[i]!;
   if (kept < 48) return;
@@ -590,17 +595,17 @@ function cleanUp(mask: Uint8Array, w: number, h: number, dBg: Float32Array, dFg:
 }
 
 /** 4-connected components of the pixels equal to `value` (labels −1 elsewhere). */
-function components(mask: Uint8Array, w: number, h: number, value: 0 | 1) {
+function components(mask: Uint8Array, w: number, h: number, value: 0 | 1, inset = 0.3) {
   const n = w * h;
   const labels = new Int32Array(n).fill(-1);
   const sizes: number[] = [];
   const touchesBorder: boolean[] = [];
   const touchesCentre: boolean[] = [];
   const stack = new Int32Array(n);
-  const cx0 = w * 0.3;
-  const cx1 = w * 0.7;
-  const cy0 = h * 0.3;
-  const cy1 = h * 0.7;
+  const cx0 = w * inset;
+  const cx1 = w * (1 - inset);
+  const cy0 = h * inset;
+  const cy1 = h * (1 - inset);
   for (let start = 0; start < n; start++) {
     if (mask[start] !== value || labels[start]! >= 0) continue;
     const id = sizes.length;
