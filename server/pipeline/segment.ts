@@ -7,8 +7,10 @@
  *     border stretches that look like the centre, or (on a smooth backdrop) colour outliers, left out —
  *     the product may touch the frame. On a smooth backdrop the model also takes in everything
  *     geodesically close to the border (geodesic.ts), so a flash hotspot or gradient stays backdrop.
+ *     Regions off the border's lighting trend with a sharp rim (outline.ts) are kept out of that and
+ *     favoured as product: the geodesic leaks into a white product where its shading meets the sweep's.
  *  2. Foreground model from interior pixels the border model explains badly (and, on a smooth backdrop,
- *     that lie behind an edge; on a busy one, the blobs reaching the centre).
+ *     that lie behind an edge), in the blobs reaching the centre of the frame.
  *  3. Min-cut (Boykov–Kolmogorov) on the 4-connected grid with contrast-sensitive pairwise weights;
  *     models re-fitted from the labels and cut again (GrabCut iteration).
  *  4. Keep the big components near the centre, fill small holes not connected to the border.
@@ -76,6 +78,8 @@ const OUTLINE_MIN_RESIDUAL = 10;
  * by the backdrop in shade, and its lit parts by a bright backdrop; the sharp rim is the evidence.
  */
 const OUTLINED_PRIOR = 8;
+/** Outlined objects must reach the frame's middle half (this inset on each side). */
+const OUTLINE_CENTRE_INSET = 0.25;
 /** Least neighbour step (colour levels) that counts as a sharp rim on a smooth backdrop. */
 const OUTLINE_MIN_EDGE = 6;
 
@@ -289,9 +293,9 @@ function cutSmall(small: RawImage): SmallCut | undefined {
       for (let x = insetX; x < w - insetX; x++) if (dBg[y * w + x]! >= cutoff) seeds[y * w + x] = 1;
     }
   }
-  // On a busy backdrop, other things on the table are "unusual" too: learn the product from the seed
+  // Other things on the table, a shadow or a hotspot are "unusual" too: learn the product from the seed
   // blobs reaching the centre of the frame (where sellers put it), unless that leaves almost nothing.
-  if (!smooth) keepCentralSeeds(seeds, w, h);
+  keepCentralSeeds(seeds, w, h);
   let fg = fitColourModel(pick(colours, seeds, 1), COMPONENTS);
   scoreBackground(small.data, offsets, bg, dBg);
 
@@ -375,6 +379,10 @@ function excludeOutlined(small: RawImage, trusted: Uint8Array, geo: Float32Array
     threshold,
     edge: Math.max(OUTLINE_MIN_EDGE, 3 * tau),
   });
+  // Other things on the table are outlined too: only those reaching the middle half of the frame may be
+  // the product.
+  const parts = components(objects, w, h, 1, OUTLINE_CENTRE_INSET);
+  for (let p = 0; p < n; p++) if (objects[p] === 1 && !parts.touchesCentre[parts.labels[p]!]) objects[p] = 0;
   for (let p = 0; p < n; p++) if (objects[p] === 1) geo[p] = Math.max(geo[p]!, 2 * NEAR);
   return objects;
 }
