@@ -12,7 +12,7 @@
  *  2. Foreground model from interior pixels the border model explains badly (and, on a smooth backdrop,
  *     that lie behind an edge), in the blobs reaching the centre of the frame.
  *  3. Min-cut (Boykov–Kolmogorov) on the 4-connected grid with contrast-sensitive pairwise weights;
- *     models re-fitted from the labels and cut again (GrabCut iteration).
+ *     models re-fitted from the labels and cut again (GrabCut iteration), a few rounds.
  *  4. Keep the big components near the centre, fill small holes not connected to the border.
  *  5. Upsample, re-decide the uncertain edge band with the colour models at full resolution, feather.
  */
@@ -50,7 +50,11 @@ const MAX_DATA_TERM = 20;
 /** Fixed-point scale of the integer capacities. */
 const SCALE = 32;
 const SEGMENTS_PER_SIDE = 6;
-const ITERATIONS = 2;
+/**
+ * GrabCut rounds: each re-fits both colour models from the last cut. Later rounds drop cast shadows and
+ * clutter that the seeds let into the first foreground model.
+ */
+const ITERATIONS = 4;
 /** A backdrop pixel may be in shade down to 1 / MAX_SHADE_GAIN of its lit colour… */
 const MAX_SHADE_GAIN = 2.2;
 /** …at this many nats per unit of gain. */
@@ -301,6 +305,7 @@ function cutSmall(small: RawImage): SmallCut | undefined {
 
   const template = pairwiseWeights(small);
   const mask = new Uint8Array(n);
+  const previous = new Uint8Array(n);
   for (let iteration = 0; iteration < ITERATIONS; iteration++) {
     if (iteration > 0) {
       const fgSamples = pick(colours, mask, 1);
@@ -330,7 +335,8 @@ function cutSmall(small: RawImage): SmallCut | undefined {
     // Clean before re-fitting, so the next foreground model learns the colours of filled holes
     // (highlights) and not those of stray background blobs.
     close(mask, w, h);
-    cleanUp(mask, w, h, dBg, dFg);
+    cleanUp(mask, w, h, dBg, dFg, iteration > 0 ? previous : undefined);
+    previous.set(mask);
   }
 
   let area = 0;
@@ -567,9 +573,25 @@ function pairwiseWeights(small: RawImage): Int32Array {
  * fills holes that do not reach the border: small ones always (specular highlights, labels), big ones only
  * when they look like product rather than background (a mug handle's opening stays open).
  */
-function cleanUp(mask: Uint8Array, w: number, h: number, dBg: Float32Array, dFg: Float32Array): void {
+function cleanUp(
+  mask: Uint8Array,
+  w: number,
+  h: number,
+  dBg: Float32Array,
+  dFg: Float32Array,
+  previous?: Uint8Array,
+): void {
   const n = w * h;
   const fgParts = components(mask, w, h, 1);
+  // Share of each component that the previous round kept: a thin part (a cable) that a later round
+  // breaks off the rest is still the product the earlier round found.
+  const carried = new Float64Array(fgParts.sizes.length);
+  if (previous) {
+    for (let p = 0; p < n; p++) {
+      const id = fgParts.labels[p]!;
+      if (id >= 0 && previous[p] === 1) carried[id] = carried[id]! + 1;
+    }
+  }
   let best = -1;
   let bestScore = 0;
   for (let i = 0; i < fgParts.sizes.length; i++) {
@@ -580,7 +602,10 @@ function cleanUp(mask: Uint8Array, w: number, h: number, dBg: Float32Array, dFg:
     }
   }
   const keep = fgParts.sizes.map(
-    (size, i) => i === best || (fgParts.touchesCentre[i] === true && size >= 0.2 * fgParts.sizes[best]!),
+    (size, i) =>
+      i === best ||
+      (fgParts.touchesCentre[i] === true && size >= 0.2 * fgParts.sizes[best]!) ||
+      carried[i]! >= size * 0.5,
   );
   let area = 0;
   for (let p = 0; p < n; p++) {
