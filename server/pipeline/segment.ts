@@ -55,8 +55,11 @@ const SEGMENTS_PER_SIDE = 6;
  * clutter that the seeds let into the first foreground model.
  */
 const ITERATIONS = 4;
-/** A backdrop pixel may be in shade down to 1 / MAX_SHADE_GAIN of its lit colour… */
-const MAX_SHADE_GAIN = 2.2;
+/**
+ * A backdrop pixel may be in shade down to 1 / MAX_SHADE_GAIN of its lit colour (a cast shadow falling
+ * into the contact shadow takes about two thirds of the light)…
+ */
+const MAX_SHADE_GAIN = 3;
 /** …at this many nats per unit of gain. */
 const SHADE_COST = 2;
 /**
