@@ -5,28 +5,37 @@ import { iou } from './metrics.js';
 import { type Category, renderScene, sceneSpecs } from './scenes.js';
 
 /**
- * The local segmentation on the first two images of six categories of the evaluation set. Floors sit a
- * little below what it measures today (in brackets), so a regression shows without the test being
- * flaky; raise them when the segmentation improves. Full numbers: `npm run eval:matte`.
+ * The local segmentation on the first `images` images of some categories of the evaluation set (all six
+ * for the hard ones). Floors sit a little below what it measures today (in brackets), so a regression
+ * shows without the test being flaky; raise them when the segmentation improves. Full numbers:
+ * `npm run eval:matte`.
  */
-const FLOORS: [Category, number][] = [
-  ['plain', 0.97], // 0.989
-  ['gradient', 0.97], // 0.990
-  ['wood', 0.88], // 0.910
-  ['fabric', 0.85], // 0.880
-  ['white-on-white', 0.8], // 0.857
-  ['clutter', 0.8], // 0.855
+const FLOORS: [Category, number, number][] = [
+  ['plain', 2, 0.97], // 0.990
+  ['gradient', 2, 0.97], // 0.990
+  ['wood', 2, 0.88], // 0.910
+  ['fabric', 2, 0.89], // 0.925
+  ['white-on-white', 2, 0.8], // 0.854
+  ['clutter', 2, 0.94], // 0.973
+  ['white-on-white', 6, 0.55], // 0.607
+  ['clutter', 6, 0.76], // 0.802
+  ['shadows', 6, 0.91], // 0.945
 ];
 
 describe('segmentation on the evaluation set', () => {
-  it.each(FLOORS)('keeps mean IoU on %s ≥ %s', async (category, floor) => {
-    const specs = sceneSpecs().filter((s) => s.category === category && s.index < 2);
-    const scores: number[] = [];
-    for (const spec of specs) {
-      const scene = await renderScene(spec);
-      const result = await segment(await decodeRgb(scene.jpeg));
-      scores.push(iou(result.alpha, scene.alpha));
-    }
-    expect(scores.reduce((a, b) => a + b, 0) / scores.length).toBeGreaterThanOrEqual(floor);
-  });
+  it.each(FLOORS)(
+    'keeps mean IoU on %s (first %i images) ≥ %s',
+    async (category, images, floor) => {
+      const specs = sceneSpecs().filter((s) => s.category === category && s.index < images);
+      const scores: number[] = [];
+      for (const spec of specs) {
+        const scene = await renderScene(spec);
+        const result = await segment(await decodeRgb(scene.jpeg));
+        scores.push(iou(result.alpha, scene.alpha));
+      }
+      expect(scores.reduce((a, b) => a + b, 0) / scores.length).toBeGreaterThanOrEqual(floor);
+      // Six renders and segmentations take ~10 s on a busy 2-core machine.
+    },
+    60_000,
+  );
 });

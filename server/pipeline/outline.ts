@@ -1,0 +1,118 @@
+/**
+ * Outlined objects on a smooth backdrop: regions that depart from the backdrop's lighting trend and are
+ * bounded by a sharp edge over most of their outline.
+ *
+ * The geodesic prior (geodesic.ts) leaks wherever the product's own shading crosses the backdrop's colour
+ * — a white shirt on a white sweep meets the backdrop somewhere along its side, and from there the shirt's
+ * smooth shading is a free path inside. A region's colour departing from the trend fitted on the border
+ * (light falloff, vignette, a gradient sweep) is a second cue; lighting alone (a flash hotspot) departs
+ * too, but with a soft rim, while an object has a sharp one. Darker-than-backdrop pixels of the backdrop's
+ * own chroma (shade) never start a region — a cast or contact shadow is off-trend too — but join one they
+ * meet without a sharp step: that is the shaded side of the product.
+ */
+
+export interface OutlineOptions {
+  /** Residual (colour levels) from the trend above which a pixel departs from the backdrop. */
+  threshold: number;
+  /** A neighbour step (colour levels) at or above which the rim counts as sharp. */
+  edge: number;
+  /** Share of a region's rim that must be sharp for it to count as an object. @defaultValue 0.5 */
+  sharpShare?: number;
+  /** Smallest region kept, in pixels. @defaultValue 24 */
+  minSize?: number;
+}
+
+/**
+ * Marks (1) the pixels of outlined objects on a w × h RGB grid. `expected` is the backdrop colour the trend
+ * predicts at each pixel (same layout as `data`). Regions are 4-connected, and a sharp step also separates
+ * them, so a product sitting in a hotspot is judged apart from the hotspot.
+ */
+export function outlinedObjects(
+  data: Uint8Array,
+  expected: Float32Array,
+  w: number,
+  h: number,
+  options: OutlineOptions,
+): Uint8Array {
+  const n = w * h;
+  const { threshold, edge } = options;
+  const sharpShare = options.sharpShare ?? 0.25;
+  const minSize = options.minSize ?? 24;
+  // 0 = on the trend, 1 = off it, 2 = off it but shade.
+  const candidate = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    const i = p * 3;
+    const r = data[i]!;
+    const g = data[i + 1]!;
+    const b = data[i + 2]!;
+    const er = expected[i]!;
+    const eg = expected[i + 1]!;
+    const eb = expected[i + 2]!;
+    const residual = Math.hypot(r - er, g - eg, b - eb);
+    if (residual <= threshold) continue;
+    // Shade: the expected colour scaled down (same chroma), within the noise of the threshold.
+    const ee = er * er + eg * eg + eb * eb;
+    const s = ee > 0 ? (r * er + g * eg + b * eb) / ee : 1;
+    candidate[p] = s < 1 && Math.hypot(r - s * er, g - s * eg, b - s * eb) <= threshold * 0.5 ? 2 : 1;
+  }
+
+  const step = (p: number, q: number): number => {
+    const i = p * 3;
+    const j = q * 3;
+    return Math.hypot(data[i]! - data[j]!, data[i + 1]! - data[j + 1]!, data[i + 2]! - data[j + 2]!);
+  };
+  const labels = new Int32Array(n).fill(-1);
+  const out = new Uint8Array(n);
+  const stack = new Int32Array(n);
+  const members: number[] = [];
+  for (let start = 0; start < n; start++) {
+    // Regions start from pixels off the trend and grow through shade too: the shaded side of a white
+    // product is backdrop-coloured in shadow, joined to its lit side without a sharp step.
+    if (candidate[start] !== 1 || labels[start]! >= 0) continue;
+    members.length = 0;
+    let top = 0;
+    stack[top++] = start;
+    labels[start] = start;
+    while (top > 0) {
+      const p = stack[--top]!;
+      members.push(p);
+      const x = p % w;
+      const neighbours = [x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, p - w, p + w];
+      for (const q of neighbours) {
+        if (q < 0 || q >= n || candidate[q] === 0 || labels[q]! >= 0) continue;
+        if (step(p, q) >= edge) continue;
+        labels[q] = start;
+        stack[top++] = q;
+      }
+    }
+    if (members.length < minSize) continue;
+    // Rim: member pixels with a 4-neighbour on the backdrop; sharp when that step is large.
+    let rim = 0;
+    let sharp = 0;
+    for (const p of members) {
+      const x = p % w;
+      const y = (p - x) / w;
+      let outside = false;
+      let strong = false;
+      const neighbours = [
+        x > 0 ? p - 1 : -1,
+        x + 1 < w ? p + 1 : -1,
+        y > 0 ? p - w : -1,
+        y + 1 < h ? p + w : -1,
+      ];
+      for (const q of neighbours) {
+        // Only the rim against the backdrop counts: a region's edges with other off-trend regions (a
+        // product inside a hotspot) say nothing about whether the region itself is lighting.
+        if (q < 0 || candidate[q] !== 0) continue;
+        outside = true;
+        if (step(p, q) >= edge) strong = true;
+      }
+      if (outside) {
+        rim++;
+        if (strong) sharp++;
+      }
+    }
+    if (rim > 0 && sharp >= rim * sharpShare) for (const p of members) out[p] = 1;
+  }
+  return out;
+}
