@@ -3,7 +3,7 @@
  * definition. Plain data, shared by server and extension, so the gallery shows what the server will run
  * and charge (the price comes from the steps, like presets).
  */
-import type { OutputPresetId } from './presets.js';
+import { type OutputPresetId, WORKFLOW_PRESETS, type WorkflowPresetId } from './presets.js';
 import type {
   BackgroundStep,
   ExportStep,
@@ -826,4 +826,16 @@ export const TEMPLATES: readonly Template[] = [
 const BY_ID = new Map(TEMPLATES.map((t) => [t.id, t]));
 export function findTemplate(id: string): Template | undefined {
   return BY_ID.get(id);
+}
+
+/**
+ * The steps a job runs: its preset's, or its template's. Undefined for an unknown template (templates are
+ * code, so one removed after a job was created no longer exists).
+ */
+export function stepsOfLook(look: {
+  presetId?: WorkflowPresetId | null;
+  templateId?: string | null;
+}): readonly WorkflowStep[] | undefined {
+  if (look.presetId) return WORKFLOW_PRESETS[look.presetId].steps;
+  return look.templateId ? findTemplate(look.templateId)?.steps : undefined;
 }

@@ -8,7 +8,7 @@ import type { RunningWorker } from '../queue/index.js';
 import { expireExports, zipKey } from '../services/exports.js';
 import { failJob } from '../services/jobs.js';
 import { relayOutbox } from '../services/recovery.js';
-import { ADMIN_TOKEN, call, type Harness, startHarness } from '../testing/harness.js';
+import { ADMIN_TOKEN, call, type Harness, startHarness, waitFor } from '../testing/harness.js';
 import { jobForm, productJpeg } from '../testing/images.js';
 import type { ExportMetadata } from '../worker/export.js';
 
@@ -49,16 +49,6 @@ async function seller(tier: Tier, credits = 500) {
   });
   expect(topup.status).toBe(201);
   return { token: signup.body.token as string, id };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function submitEnhance(token: string, slot: number, presetId = 'shopee-white-studio') {

@@ -7,7 +7,7 @@ import { Job } from '../db/models.js';
 import { pipeline as realPipeline } from '../runtime.js';
 import { completeJob } from '../services/jobs.js';
 import { previewKey } from '../services/templates.js';
-import { call, type Harness, startHarness } from '../testing/harness.js';
+import { call, type Harness, startHarness, waitFor } from '../testing/harness.js';
 import { jobForm, productJpeg } from '../testing/images.js';
 import type { Pipeline } from '../worker/enhance.js';
 
@@ -35,16 +35,6 @@ const jobFields = (extra: Record<string, string>) => ({
   slot: '0',
   ...extra,
 });
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('GET /v1/templates', () => {
   it('lists every template with price, usage and preview URL', async () => {

@@ -11,7 +11,7 @@ import { priceOfSteps } from '../../shared/pricing.js';
 import { findTemplate } from '../../shared/templates.js';
 import { Job } from '../db/models.js';
 import { createPipeline } from '../runtime.js';
-import { call, type Harness, startHarness } from '../testing/harness.js';
+import { call, type Harness, startHarness, waitFor } from '../testing/harness.js';
 import { jobForm, productJpeg } from '../testing/images.js';
 
 const KEY = 'fal-job-test-key-0123456789';
@@ -52,16 +52,6 @@ function submit(h: Harness, token: string) {
     ),
     headers: { 'idempotency-key': randomUUID() },
   });
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const ledger = async (h: Harness, sellerId: string) =>

@@ -2,11 +2,10 @@
 import type { Tier } from '../../shared/api.js';
 import { IMAGE_CDN_HOSTS, type Marketplace } from '../../shared/marketplaces.js';
 import type { WorkflowPresetId } from '../../shared/presets.js';
-import { findTemplate } from '../../shared/templates.js';
+import { stepsOfLook } from '../../shared/templates.js';
 import type { Workflow } from '../../shared/workflow.js';
 import type { Db } from '../db/knex.js';
 import { Job, type ResultMeta, Seller } from '../db/models.js';
-import { isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type SafeFetchPolicy, safeFetchImage } from '../net/safe-fetch.js';
 import { type JobHandler, PermanentJobError } from '../queue/index.js';
@@ -19,6 +18,7 @@ import {
   startProcessing,
 } from '../services/jobs.js';
 import type { Storage } from '../storage/index.js';
+import { finalFailureCode, rethrowClassified } from './failure.js';
 
 export interface Pipeline {
   inspectImage(input: Buffer): Promise<unknown>;
@@ -37,10 +37,10 @@ export interface Pipeline {
 /** A template job runs the template's steps as a workflow; a preset job names its preset. */
 function whatToRun(job: Job): { presetId: WorkflowPresetId } | { workflow: Workflow } {
   if (job.presetId) return { presetId: job.presetId };
-  const template = job.templateId ? findTemplate(job.templateId) : undefined;
-  // Templates are code: one removed after the job was created cannot run, and retrying won't bring it back.
-  if (!template) throw new PermanentJobError('NOT_FOUND');
-  return { workflow: [...template.steps] };
+  const steps = stepsOfLook(job);
+  // A template removed after the job was created cannot run, and retrying won't bring it back.
+  if (!steps) throw new PermanentJobError('NOT_FOUND');
+  return { workflow: [...steps] };
 }
 
 /**
@@ -118,18 +118,11 @@ export function enhanceHandler(deps: {
           matteFallbackReason: output.matteFallbackReason,
         });
       } catch (error) {
-        if (isAppError(error) && PERMANENT.has(error.code))
-          throw new PermanentJobError(error.code, { cause: error });
-        throw error;
+        rethrowClassified(error, PERMANENT);
       }
     },
     async onFinalFailure({ id }, error) {
-      const code =
-        error.name === 'UnrecoverableError' && /^[A-Z_]+$/.test(error.message)
-          ? error.message
-          : isAppError(error) && TOLD_AS_IS.has(error.code)
-            ? error.code
-            : 'PROCESSING_FAILED';
+      const code = finalFailureCode(error, TOLD_AS_IS);
       if (await failJob(db, id, code)) deps.logger.info({ jobId: id, code }, 'job failed; hold released');
     },
   };

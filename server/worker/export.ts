@@ -8,12 +8,11 @@ import { createHash } from 'node:crypto';
 import { type PassThrough, Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import type { ExportFormat } from '../../shared/api.js';
-import { OUTPUT_PRESETS, type OutputPresetId, WORKFLOW_PRESETS } from '../../shared/presets.js';
-import { findTemplate } from '../../shared/templates.js';
+import { OUTPUT_PRESETS, type OutputPresetId } from '../../shared/presets.js';
+import { stepsOfLook } from '../../shared/templates.js';
 import type { WorkflowStep } from '../../shared/workflow.js';
 import type { Db } from '../db/knex.js';
 import { Job, JobExport, Seller } from '../db/models.js';
-import { isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { EncodedFile } from '../pipeline/index.js';
 import { type JobHandler, PermanentJobError } from '../queue/index.js';
@@ -21,6 +20,7 @@ import { zipKey } from '../services/exports.js';
 import { completeJob, failJob, reportProgress, startProcessing } from '../services/jobs.js';
 import type { Storage } from '../storage/index.js';
 import type { Pipeline } from './enhance.js';
+import { finalFailureCode, rethrowClassified } from './failure.js';
 
 export interface ExportPipeline {
   enhance: Pipeline['enhance'];
@@ -80,10 +80,9 @@ function baseName(job: Job): string {
 }
 
 function stepsOf(job: Job): readonly WorkflowStep[] {
-  if (job.presetId) return WORKFLOW_PRESETS[job.presetId].steps;
-  const template = job.templateId ? findTemplate(job.templateId) : undefined;
-  if (!template) throw new PermanentJobError('NOT_FOUND');
-  return template.steps;
+  const steps = stepsOfLook(job);
+  if (!steps) throw new PermanentJobError('NOT_FOUND');
+  return steps;
 }
 
 /** "As made" for a result: PNG stays PNG; JPEG stays JPEG (and anything else becomes JPEG). */
@@ -246,16 +245,11 @@ export function exportHandler(deps: {
           },
         });
       } catch (error) {
-        if (isAppError(error) && PERMANENT.has(error.code))
-          throw new PermanentJobError(error.code, { cause: error });
-        throw error;
+        rethrowClassified(error, PERMANENT);
       }
     },
     async onFinalFailure({ id }, error) {
-      const code =
-        error.name === 'UnrecoverableError' && /^[A-Z_]+$/.test(error.message)
-          ? error.message
-          : 'PROCESSING_FAILED';
+      const code = finalFailureCode(error);
       if (await failJob(db, id, code))
         deps.logger.info({ exportId: id, code }, 'export failed; hold released');
       await storage.delete(zipKey(id));

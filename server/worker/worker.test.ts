@@ -5,7 +5,7 @@ import { priceOfPreset } from '../../shared/pricing.js';
 import { Job } from '../db/models.js';
 import { AppError } from '../errors.js';
 import { reconcile, relayOutbox } from '../services/recovery.js';
-import { call, type Harness, startHarness } from '../testing/harness.js';
+import { call, type Harness, startHarness, waitFor } from '../testing/harness.js';
 import { jobForm, productJpeg } from '../testing/images.js';
 import type { Pipeline } from './enhance.js';
 
@@ -79,15 +79,6 @@ async function newSellerWithJob() {
   return { token, sellerId: signup.body.seller.id as string, jobId: job.body.id as string };
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 const finished = (jobId: string) =>
   waitFor(async () => {
     const job = await Job.query(h.database.db).findById(jobId);
