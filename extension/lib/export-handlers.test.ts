@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { MessageResult } from '../../shared/messages';
 import type { FetchFn } from './api-client';
+import { readLastExport } from './export-store';
 import type { DownloadRequest } from './handlers';
 import { createMessageRouter } from './message-router';
 import type { MessageSenderInfo } from './sender';
@@ -72,11 +73,21 @@ describe('export.create', () => {
     expect([0, 1, 2].map((i) => headersOf(i)['Idempotency-Key'])).toEqual([CLICK_ID, CLICK_ID, CLICK_ID]);
   });
 
+  it('remembers the created export for the next popup, and forgets it at logout', async () => {
+    fetch.mockResolvedValueOnce(jsonResponse(202, exportView()));
+    await route({ type: 'export.create', payload: create }, popup);
+    expect(await readLastExport()).toBe(EXPORT_ID);
+    fetch.mockResolvedValueOnce(new Response(null, { status: 204 }));
+    await route({ type: 'auth.logout', payload: {} }, popup);
+    expect(await readLastExport()).toBeNull();
+  });
+
   it('gives up after three attempts with a network error', async () => {
     fetch.mockRejectedValue(new TypeError('Failed to fetch'));
     const result = await route({ type: 'export.create', payload: create }, popup);
     expect(errorOf(result)?.code).toBe('NETWORK');
     expect(fetch).toHaveBeenCalledTimes(3);
+    expect(await readLastExport()).toBeNull();
   });
 
   it.each([

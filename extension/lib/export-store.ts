@@ -1,7 +1,8 @@
 /**
- * The ZIP export the popup last started. A popup closes as soon as it loses focus and a ZIP takes up to a
- * minute to build, so the id is kept here and the popup picks up its progress when it opens again. Only an
- * id: the export itself is read from the API, through the background, every time.
+ * The ZIP export the seller last started. A popup closes as soon as it loses focus and a ZIP takes up to a
+ * minute to build, so the background records the id when the export is created and the popup picks up its
+ * progress when it opens again. Cleared on login and logout. Only an id: the export itself is read from the
+ * API, through the background, every time.
  */
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';

@@ -20,6 +20,7 @@ import { MESSAGES, type MessageData, type MessageRequest, type MessageType } fro
 import type { ApiClient, FetchFn } from './api-client';
 import { imageDataUrl } from './data-url';
 import { apiError, CodedError } from './errors';
+import { saveLastExport } from './export-store';
 import { downloadListingImage, uploadFileName } from './image-download';
 import type { TrustedSender } from './sender';
 import { clearSession, readSession, saveSession, toSessionView, updateSessionSeller } from './session-store';
@@ -127,6 +128,7 @@ export const handlers: HandlerMap = {
       schema: AuthResponse,
     });
     await saveSession(auth);
+    await saveLastExport(null);
     return toSessionView(await readSession());
   },
 
@@ -138,6 +140,8 @@ export const handlers: HandlerMap = {
       schema: AuthResponse,
     });
     await saveSession(auth);
+    // Another seller may log in on this browser: the last export is the previous session's.
+    await saveLastExport(null);
     return toSessionView(await readSession());
   },
 
@@ -150,6 +154,7 @@ export const handlers: HandlerMap = {
         .catch(() => undefined);
     }
     await clearSession();
+    await saveLastExport(null);
     return toSessionView(null);
   },
 
@@ -281,8 +286,8 @@ export const handlers: HandlerMap = {
     return { opened: true } as const;
   },
 
-  'export.create': async ({ clickId, ...body }, ctx) =>
-    withToken(ctx, (token) =>
+  'export.create': async ({ clickId, ...body }, ctx) => {
+    const view = await withToken(ctx, (token) =>
       withRetries(() =>
         ctx.api.request({
           method: 'POST',
@@ -293,7 +298,12 @@ export const handlers: HandlerMap = {
           schema: ExportView,
         }),
       ),
-    ),
+    );
+    // Remembered here, not by the popup: the popup may have closed while this ran (retries included), and
+    // the next one must show this paid-for export rather than offer to make another.
+    await saveLastExport(view.id);
+    return view;
+  },
 
   'export.get': async ({ exportId }, ctx) =>
     withToken(ctx, (token) =>

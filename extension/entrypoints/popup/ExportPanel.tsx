@@ -38,9 +38,10 @@ export function useLastExport(): [string | null | undefined, (exportId: string |
       setExportId((current) => (current === undefined ? stored : current)),
     );
   }, []);
+  // The background records a new export itself ("export.create"); the popup only ever forgets one.
   const set = (next: string | null) => {
     setExportId(next);
-    void saveLastExport(next);
+    if (next === null) void saveLastExport(null);
   };
   return [exportId, set];
 }
