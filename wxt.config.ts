@@ -23,7 +23,8 @@ export default defineConfig({
   manifest: () => ({
     name: 'Lumiku Seller Studio',
     description: 'Enhance your marketplace listing photos right inside the seller center.',
-    permissions: ['storage'],
+    // downloads: the background saves ZIP exports with the token in a request header (extension/lib/handlers.ts).
+    permissions: ['storage', 'downloads'],
     host_permissions: hostPermissions(),
   }),
   vite: () => ({

@@ -9,6 +9,8 @@ import {
   AccountView,
   ApiProvider,
   ConnectionList,
+  CreateExportBody,
+  ExportView,
   JobView,
   Ledger,
   LoginBody,
@@ -80,6 +82,13 @@ export type JobWithImages = z.infer<typeof JobWithImages>;
 export const PickerTemplate = TemplateView.extend({ locked: z.boolean().optional() });
 export type PickerTemplate = z.infer<typeof PickerTemplate>;
 
+/** POST /v1/exports as the popup asks for it: the API body plus the click's id (the Idempotency-Key). */
+export const CreateExportRequest = CreateExportBody.extend({
+  /** One UUID per "Create ZIP" click; the background sends it as Idempotency-Key on every retry of it. */
+  clickId: z.uuid(),
+});
+export type CreateExportRequest = z.infer<typeof CreateExportRequest>;
+
 export const MESSAGES = {
   'session.get': { request: Empty, response: SessionView },
   'auth.signup': { request: SignupBody, response: SessionView },
@@ -106,6 +115,14 @@ export const MESSAGES = {
   'job.revert': { request: z.strictObject({ jobId: z.uuid() }), response: JobView },
   /** Opens the options page (e.g. "Reconnect shop" in the seller center); content scripts cannot do it. */
   'options.open': { request: Empty, response: z.object({ opened: z.literal(true) }) },
+  /** ZIP exports (popup only): start one, watch it, and have the background download it with the token. */
+  'export.create': { request: CreateExportRequest, response: ExportView },
+  'export.get': { request: z.strictObject({ exportId: z.uuid() }), response: ExportView },
+  /** Hands the ZIP to the browser's download manager; the answer is its download id, never a URL or token. */
+  'export.download': {
+    request: z.strictObject({ exportId: z.uuid() }),
+    response: z.strictObject({ downloadId: z.number().int(), filename: z.string() }),
+  },
   'ledger.get': { request: Empty, response: Ledger },
   'connections.list': { request: Empty, response: ConnectionList },
   'connections.start': {

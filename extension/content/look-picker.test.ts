@@ -220,6 +220,7 @@ beforeEach(async () => {
     fetch,
     languages: ['en-US'],
     openOptionsPage: async () => undefined,
+    download: async () => 1,
   });
   // The content script's messages reach the real router as if sent from the Shopee seller center.
   fakeBrowser.runtime.onMessage.addListener((message: unknown) => route(message, SHOPEE_TAB));

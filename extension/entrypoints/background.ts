@@ -11,6 +11,7 @@ export default defineBackground(() => {
     fetch: (input, init) => fetch(input, init),
     languages: navigator.languages,
     openOptionsPage: () => browser.runtime.openOptionsPage(),
+    download: (options) => browser.downloads.download(options),
   });
 
   // Registered synchronously at start-up so a message that wakes the worker is not missed.

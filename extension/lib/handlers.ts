@@ -8,6 +8,7 @@ import {
   ApplyResponse,
   AuthResponse,
   ConnectionList,
+  ExportView,
   JobView,
   Ledger,
   PresetList,
@@ -19,6 +20,7 @@ import { MESSAGES, type MessageData, type MessageRequest, type MessageType } fro
 import type { ApiClient, FetchFn } from './api-client';
 import { imageDataUrl } from './data-url';
 import { apiError, CodedError } from './errors';
+import { saveLastExport } from './export-store';
 import { downloadListingImage, uploadFileName } from './image-download';
 import type { TrustedSender } from './sender';
 import { clearSession, readSession, saveSession, toSessionView, updateSessionSeller } from './session-store';
@@ -31,6 +33,18 @@ export interface HandlerContext {
   locale: Locale;
   /** `runtime.openOptionsPage`, injected so tests need no browser. */
   openOptionsPage: () => Promise<void>;
+  /** The API base URL (no trailing slash), for the one URL the browser fetches itself: a ZIP download. */
+  apiUrl: string;
+  /** `downloads.download`, injected so tests need no browser; resolves with the download id. */
+  download: (options: DownloadRequest) => Promise<number>;
+}
+
+/** The subset of `downloads.download` options we use (developer.chrome.com/docs/extensions/reference/api/downloads). */
+export interface DownloadRequest {
+  url: string;
+  filename: string;
+  headers: { name: string; value: string }[];
+  conflictAction: 'uniquify';
 }
 
 export type Handler<K extends MessageType> = (
@@ -57,6 +71,34 @@ async function withToken<T>(ctx: HandlerContext, call: (token: string) => Promis
 }
 
 const jobPath = (jobId: string): string => `/v1/jobs/${encodeURIComponent(jobId)}`;
+const exportPath = (exportId: string): string => `/v1/exports/${encodeURIComponent(exportId)}`;
+
+/**
+ * Waits before the 2nd and 3rd attempt of POST /v1/exports. Only failures after which the server may or may
+ * not have acted are retried, always with the same Idempotency-Key, so a retry can never charge twice.
+ */
+export const EXPORT_RETRY_DELAYS_MS = [300, 1000] as const;
+const RETRY_EXPORT_ON = new Set(['NETWORK', 'INTERNAL', 'RATE_LIMITED', 'IDEMPOTENCY_IN_FLIGHT']);
+
+async function withRetries<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const delay = EXPORT_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || !(error instanceof CodedError) || !RETRY_EXPORT_ON.has(error.code))
+        throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** Only a built, unexpired export can be downloaded: say why not in the seller's words, before the browser tries. */
+function assertDownloadable(view: ExportView, locale: Locale): void {
+  if (view.status === 'expired') throw apiError('EXPORT_EXPIRED', locale);
+  if (view.status === 'failed') throw apiError('EXPORT_FAILED', locale);
+  if (view.status !== 'succeeded') throw apiError('EXPORT_NOT_READY', locale);
+}
 
 /**
  * A seller-center page acts only on its own marketplace: a Tokopedia tab cannot start, read, apply or
@@ -86,6 +128,7 @@ export const handlers: HandlerMap = {
       schema: AuthResponse,
     });
     await saveSession(auth);
+    await saveLastExport(null);
     return toSessionView(await readSession());
   },
 
@@ -97,6 +140,8 @@ export const handlers: HandlerMap = {
       schema: AuthResponse,
     });
     await saveSession(auth);
+    // Another seller may log in on this browser: the last export is the previous session's.
+    await saveLastExport(null);
     return toSessionView(await readSession());
   },
 
@@ -109,6 +154,7 @@ export const handlers: HandlerMap = {
         .catch(() => undefined);
     }
     await clearSession();
+    await saveLastExport(null);
     return toSessionView(null);
   },
 
@@ -239,6 +285,57 @@ export const handlers: HandlerMap = {
     await ctx.openOptionsPage();
     return { opened: true } as const;
   },
+
+  'export.create': async ({ clickId, ...body }, ctx) => {
+    const view = await withToken(ctx, (token) =>
+      withRetries(() =>
+        ctx.api.request({
+          method: 'POST',
+          path: '/v1/exports',
+          token,
+          json: body,
+          idempotencyKey: clickId,
+          schema: ExportView,
+        }),
+      ),
+    );
+    // Remembered here, not by the popup: the popup may have closed while this ran (retries included), and
+    // the next one must show this paid-for export rather than offer to make another.
+    await saveLastExport(view.id);
+    return view;
+  },
+
+  'export.get': async ({ exportId }, ctx) =>
+    withToken(ctx, (token) =>
+      ctx.api.request({ method: 'GET', path: exportPath(exportId), token, schema: ExportView }),
+    ),
+
+  /*
+   * The browser's download manager fetches the ZIP itself, with the bearer token as a request header
+   * (downloads.download `headers`): the token stays in the background and never appears in a URL, and a
+   * 500 MB ZIP streams to disk instead of through this worker's memory (an MV3 service worker has no
+   * URL.createObjectURL to hand it a Blob anyway). The status is checked first, so "expired" or "not ready"
+   * reach the seller as our localised message rather than as a failed download in the browser's list.
+   */
+  'export.download': async ({ exportId }, ctx) =>
+    withToken(ctx, async (token) => {
+      const view = await ctx.api.request({
+        method: 'GET',
+        path: exportPath(exportId),
+        token,
+        schema: ExportView,
+      });
+      assertDownloadable(view, ctx.locale);
+      // The server's own name for it (GET …/download: lumiku-export-<date>.zip).
+      const filename = `lumiku-export-${view.createdAt.slice(0, 10)}.zip`;
+      const downloadId = await ctx.download({
+        url: `${ctx.apiUrl}${exportPath(exportId)}/download`,
+        filename,
+        headers: [{ name: 'Authorization', value: `Bearer ${token}` }],
+        conflictAction: 'uniquify',
+      });
+      return { downloadId, filename };
+    }),
 
   'ledger.get': async (_body, ctx) =>
     withToken(ctx, (token) =>

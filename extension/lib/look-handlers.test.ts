@@ -41,6 +41,7 @@ beforeEach(async () => {
     fetch,
     languages: ['en-US'],
     openOptionsPage: async () => undefined,
+    download: async () => 1,
   });
   await saveSession(authResponse());
 });

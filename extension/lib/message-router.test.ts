@@ -47,6 +47,7 @@ beforeEach(async () => {
     fetch,
     languages: ['en-US'],
     openOptionsPage,
+    download: async () => 1,
   });
   await saveSession(authResponse({ seller: { ...authResponse().seller, locale: 'en' } }));
 });

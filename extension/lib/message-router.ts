@@ -14,7 +14,13 @@ import {
 } from '../../shared/messages';
 import { createApiClient, type FetchFn } from './api-client';
 import { apiError, CodedError } from './errors';
-import { handlers as defaultHandlers, type Handler, type HandlerContext, type HandlerMap } from './handlers';
+import {
+  type DownloadRequest,
+  handlers as defaultHandlers,
+  type Handler,
+  type HandlerContext,
+  type HandlerMap,
+} from './handlers';
 import { classifySender, type MessageSenderInfo } from './sender';
 import { readSession } from './session-store';
 
@@ -30,6 +36,8 @@ export interface MessageRouterOptions {
   languages?: readonly string[];
   /** `browser.runtime.openOptionsPage` (for "options.open"). */
   openOptionsPage: () => Promise<void>;
+  /** `browser.downloads.download` (for "export.download"). */
+  download: (options: DownloadRequest) => Promise<number>;
 }
 
 export function createMessageRouter(options: MessageRouterOptions) {
@@ -51,6 +59,8 @@ export function createMessageRouter(options: MessageRouterOptions) {
         locale,
         fetch: options.fetch,
         openOptionsPage: options.openOptionsPage,
+        apiUrl: options.apiUrl,
+        download: options.download,
         api: createApiClient({ baseUrl: options.apiUrl, fetch: options.fetch, locale }),
       };
       return { ok: true, data: await dispatch(handlers, type, payload, ctx) };

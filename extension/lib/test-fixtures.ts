@@ -1,5 +1,5 @@
 /** Shared fixtures for the extension's unit tests (never imported by product code). */
-import type { AuthResponse, JobView, Quote } from '../../shared/api';
+import type { AuthResponse, ExportView, JobView, Quote } from '../../shared/api';
 import type { PickerTemplate } from '../../shared/messages';
 import { priceOfSteps } from '../../shared/pricing';
 import { findTemplate } from '../../shared/templates';
@@ -67,6 +67,29 @@ export function pickerTemplate(overrides: Partial<PickerTemplate> & { id?: strin
     usageCount: 0,
     previewUrl: `/v1/templates/${template.id}/preview`,
     aiSteps: aiStepsOf(template.steps),
+    ...overrides,
+  };
+}
+
+export const EXPORT_ID = '7e6d5c4b-3a29-4187-9f6e-5d4c3b2a1908';
+
+export function exportView(overrides: Partial<ExportView> = {}): ExportView {
+  return {
+    id: EXPORT_ID,
+    status: 'queued',
+    progress: 0,
+    kind: 'single_format',
+    formats: ['jpeg'],
+    platforms: [],
+    price: 5,
+    itemCount: 1,
+    fileCount: null,
+    bytes: null,
+    createdAt: '2025-01-02T03:04:05.000Z',
+    finishedAt: null,
+    expiresAt: null,
+    error: null,
+    downloadUrl: null,
     ...overrides,
   };
 }

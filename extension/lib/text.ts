@@ -70,6 +70,51 @@ export const TEXT = {
   },
   openSettings: { en: 'Log in / Sign up', id: 'Masuk / Daftar' },
   settings: { en: 'Settings', id: 'Pengaturan' },
+  selectAll: { en: 'Select all', id: 'Pilih semua' },
+  selectPhoto: {
+    en: (slot: number) => `Add photo ${slot + 1} to the ZIP`,
+    id: (slot: number) => `Masukkan foto ${slot + 1} ke ZIP`,
+  },
+  exportTitle: { en: 'Download as ZIP', id: 'Unduh sebagai ZIP' },
+  exportNeedsPaidPlan: {
+    en: 'ZIP export needs a paid plan.',
+    id: 'Ekspor ZIP membutuhkan paket berbayar.',
+  },
+  exportPickPhotos: {
+    en: 'Tick finished photos above to put them in a ZIP.',
+    id: 'Centang foto yang sudah selesai di atas untuk dimasukkan ke ZIP.',
+  },
+  exportFormat: { en: 'Format', id: 'Format' },
+  formatBoth: { en: 'JPG + PNG', id: 'JPG + PNG' },
+  exportPlatforms: {
+    en: 'Plus every marketplace size',
+    id: 'Plus semua ukuran marketplace',
+  },
+  needsProfessional: { en: 'Professional plan', id: 'Paket Profesional' },
+  needsPremium: { en: 'Premium plan', id: 'Paket Premium' },
+  exportCreate: {
+    en: ({ photos, price }: { photos: number; price: number }) =>
+      `Create ZIP: ${photos} ${photos === 1 ? 'photo' : 'photos'}, ${credits(price)}`,
+    id: ({ photos, price }: { photos: number; price: number }) => `Buat ZIP: ${photos} foto, ${price} kredit`,
+  },
+  exportCreating: { en: 'Starting…', id: 'Memulai…' },
+  exportBuilding: { en: (p: number) => `Building ZIP… ${p}%`, id: (p: number) => `Membuat ZIP… ${p}%` },
+  exportReady: {
+    en: ({ photos, size }: { photos: number; size: string }) =>
+      `ZIP ready: ${photos} ${photos === 1 ? 'photo' : 'photos'}, ${size}`,
+    id: ({ photos, size }: { photos: number; size: string }) => `ZIP siap: ${photos} foto, ${size}`,
+  },
+  exportKeptUntil: {
+    en: (date: string) => `Kept until ${date}`,
+    id: (date: string) => `Disimpan sampai ${date}`,
+  },
+  exportDownload: { en: 'Download ZIP', id: 'Unduh ZIP' },
+  exportDownloading: { en: 'Downloading…', id: 'Mengunduh…' },
+  exportDownloadStarted: {
+    en: (file: string) => `Saving ${file}. See your browser's downloads.`,
+    id: (file: string) => `Menyimpan ${file}. Lihat unduhan di browser Anda.`,
+  },
+  exportNew: { en: 'New ZIP', id: 'ZIP baru' },
 
   // ---- options page
   settingsTitle: { en: 'Lumiku Seller Studio settings', id: 'Pengaturan Lumiku Seller Studio' },

@@ -9,3 +9,16 @@ export function formatDateTime(iso: string, locale: Locale): string {
 export function formatSigned(amount: number): string {
   return amount > 0 ? `+${amount}` : String(amount);
 }
+
+/** A file size for people: 1.2 MB, 840 KB. */
+export function formatBytes(bytes: number, locale: Locale): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const digits = unit >= 2 ? 1 : 0;
+  return `${value.toLocaleString(DATE_LOCALES[locale], { maximumFractionDigits: digits })} ${units[unit]}`;
+}

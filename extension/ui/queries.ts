@@ -14,6 +14,7 @@ export const queryKeys = {
   templatePreview: (templateId: string) => ['template-preview', templateId],
   look: (marketplace: string) => ['look', marketplace],
   job: (jobId: string) => ['job', jobId],
+  export: (exportId: string) => ['export', exportId],
   ledger: ['ledger'],
   connections: ['connections'],
 } as const;

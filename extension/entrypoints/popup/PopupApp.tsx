@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { browser } from 'wxt/browser';
 import { sendMessage } from '../../lib/messaging';
 import { JOB_STATUS_NAMES, TIER_NAMES, textFor } from '../../lib/text';
@@ -6,6 +7,7 @@ import { ErrorMessage } from '../../ui/ErrorMessage';
 import { formatDateTime } from '../../ui/format';
 import { queryKeys, useAccount, useSellerLocale, useSession } from '../../ui/queries';
 import { useDocumentLocale } from '../../ui/useDocumentLocale';
+import { ExportPanel, useLastExport } from './ExportPanel';
 
 function openOptions() {
   // The popup closes by itself when the options tab takes focus.
@@ -25,6 +27,22 @@ export function PopupApp() {
     enabled: loggedIn,
   });
   const needsReauth = connections.data?.connections.some((c) => c.status === 'needs_reauth') === true;
+  const [exportId, setExportId] = useLastExport();
+  const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
+
+  // Photos can be ticked for a ZIP on a paid plan, while no export is being shown.
+  const exportable = account.data?.recentJobs.filter((job) => job.status === 'succeeded') ?? [];
+  const choosing = account.data !== undefined && account.data.seller.tier !== 'free' && exportId === null;
+  // In list order, and only what is still listed and finished.
+  const selected = exportable.filter((job) => ticked.has(job.id)).map((job) => job.id);
+  const allTicked = exportable.length > 0 && selected.length === exportable.length;
+  const toggle = (jobId: string, on: boolean) =>
+    setTicked((current) => {
+      const next = new Set(current);
+      if (on) next.add(jobId);
+      else next.delete(jobId);
+      return next;
+    });
 
   return (
     <main className="popup">
@@ -83,14 +101,40 @@ export function PopupApp() {
           </section>
 
           <section>
-            <h2>{t.recentJobs}</h2>
+            <div className="section-head">
+              <h2>{t.recentJobs}</h2>
+              {choosing && exportable.length > 0 && (
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={allTicked}
+                    onChange={(event) =>
+                      setTicked(new Set(event.currentTarget.checked ? exportable.map((job) => job.id) : []))
+                    }
+                    data-testid="select-all"
+                  />
+                  {t.selectAll}
+                </label>
+              )}
+            </div>
             {account.data.recentJobs.length === 0 ? (
               <p className="muted">{t.noJobs}</p>
             ) : (
               <ul className="list">
                 {account.data.recentJobs.map((job) => (
                   <li key={job.id} data-testid="job-row" data-status={job.status}>
-                    <span>
+                    {choosing && (
+                      <input
+                        type="checkbox"
+                        className="pick"
+                        aria-label={t.selectPhoto(job.slot)}
+                        checked={ticked.has(job.id)}
+                        disabled={job.status !== 'succeeded'}
+                        onChange={(event) => toggle(job.id, event.currentTarget.checked)}
+                        data-testid="job-select"
+                      />
+                    )}
+                    <span className="grow">
                       <span className={`status-${job.status}`}>
                         {job.applied ? t.replaced : JOB_STATUS_NAMES[job.status][locale]}
                       </span>
@@ -105,6 +149,19 @@ export function PopupApp() {
               </ul>
             )}
           </section>
+
+          {exportId !== undefined && (
+            <ExportPanel
+              tier={account.data.seller.tier}
+              locale={locale}
+              selected={selected}
+              exportId={exportId}
+              onExportChange={(next) => {
+                setExportId(next);
+                if (next === null) setTicked(new Set());
+              }}
+            />
+          )}
         </>
       )}
     </main>
