@@ -36,7 +36,16 @@ export function presentJob(job: Job, locale: Locale, changes: readonly ListingIm
     createdAt: new Date(job.createdAt).toISOString(),
     finishedAt: job.finishedAt ? new Date(job.finishedAt).toISOString() : null,
     error: job.errorCode ? { code: job.errorCode, message: errorMessage(job.errorCode, locale) } : null,
-    result: meta ? { width: meta.width, height: meta.height, bytes: meta.bytes, format: meta.format } : null,
+    result: meta
+      ? {
+          width: meta.width,
+          height: meta.height,
+          bytes: meta.bytes,
+          format: meta.format,
+          // Older rows may lack it; rounding keeps the view stable and small.
+          confidence: Math.round((meta.confidence ?? 1) * 100) / 100,
+        }
+      : null,
     applied: change
       ? {
           imageId: change.newImageId,

@@ -74,6 +74,9 @@ export const CreateJobBody = z
   });
 export type CreateJobBody = z.infer<typeof CreateJobBody>;
 
+/** A cut-out trusted less than this is shown with a "check the result" note (segment.ts confidence). */
+export const LOW_CONFIDENCE = 0.5;
+
 export const JobView = z.object({
   id: z.uuid(),
   kind: z.literal('enhance'),
@@ -96,6 +99,11 @@ export const JobView = z.object({
       height: z.number().int(),
       bytes: z.number().int(),
       format: z.string(),
+      /**
+       * 0..1 trust in the cut-out (1 when none was needed). Below {@link LOW_CONFIDENCE} the seller is asked
+       * to check the result before replacing: busy backgrounds, white on white.
+       */
+      confidence: z.number().min(0).max(1),
     })
     .nullable(),
   /** Set once the result was pushed onto the listing. */

@@ -7,7 +7,7 @@
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type MouseEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
-import type { JobView, Quote } from '../../shared/api';
+import { type JobView, LOW_CONFIDENCE, type Quote } from '../../shared/api';
 import type { Locale } from '../../shared/errors';
 import type { Marketplace } from '../../shared/marketplaces';
 import { type JobWithImages, type Look, lookFields } from '../../shared/messages';
@@ -498,6 +498,11 @@ function PanelBody(props: PanelBodyProps) {
           </div>
         ) : (
           <p className="hint">{t.previewLoading}</p>
+        )}
+        {job.result && job.result.confidence < LOW_CONFIDENCE && (
+          <p className="note" role="note" data-testid="lumiku-check-result">
+            {t.checkResult}
+          </p>
         )}
         {props.jobError && <ErrorBox error={props.jobError} locale={locale} />}
         {!job.applied && (

@@ -8,7 +8,7 @@ import { act, createElement } from 'react';
 import type { Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { Tier } from '../../shared/api';
+import type { JobView, Tier } from '../../shared/api';
 import { priceOfPreset } from '../../shared/pricing';
 import type { FetchFn } from '../lib/api-client';
 import { readLook, saveLook } from '../lib/look-store';
@@ -62,6 +62,8 @@ interface Api {
   quoteError?: { status: number; code: string; message: string };
   templates: ReturnType<typeof pickerTemplate>[];
   jobs: FormData[];
+  /** What GET /v1/jobs/:id answers; the default is a queued job. */
+  job?: JobView;
 }
 let api: Api;
 let fetch: ReturnType<typeof vi.fn<FetchFn>>;
@@ -124,7 +126,9 @@ function fakeApi(url: string, init?: RequestInit): Response {
       }),
     );
   }
-  if (pathname.startsWith('/v1/jobs/')) return jsonResponse(200, jobView());
+  if (/^\/v1\/jobs\/[^/]+\/(original|result)$/.test(pathname))
+    return new Response(new Uint8Array([0xff, 0xd8, 0xff]), { headers: { 'content-type': 'image/jpeg' } });
+  if (pathname.startsWith('/v1/jobs/')) return jsonResponse(200, api.job ?? jobView());
   return jsonResponse(404, { error: { code: 'NOT_FOUND', message: `no fake for ${pathname}` } });
 }
 
@@ -402,5 +406,29 @@ describe('isLocked', () => {
     expect(isLocked(BLACK, 'free')).toBe(false);
     expect(isLocked({ ...SPOTLIGHT, locked: false }, 'free')).toBe(false);
     expect(isLocked({ ...BLACK, locked: true }, 'premium')).toBe(true);
+  });
+
+  it('asks the seller to check a cut-out the server trusts little, and only then', async () => {
+    const finished = (confidence: number) =>
+      jobView({
+        status: 'succeeded',
+        progress: 100,
+        finishedAt: '2025-01-02T03:05:00.000Z',
+        result: { width: 1200, height: 1200, bytes: 1000, format: 'jpeg', confidence },
+      });
+    for (const [confidence, shown] of [
+      [0.3, true],
+      [0.9, false],
+    ] as const) {
+      api.job = finished(confidence);
+      await renderWidget();
+      await openPanel();
+      await click(byTestId('lumiku-confirm')!);
+      await waitFor(() => byTestId('lumiku-after'), 'the result');
+      const note = byTestId('lumiku-check-result');
+      if (shown) expect(note?.textContent).toContain('check the edges before replacing');
+      else expect(note).toBeNull();
+      await act(async () => root?.unmount());
+    }
   });
 });

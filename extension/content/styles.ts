@@ -46,6 +46,7 @@ button:disabled { cursor: default; opacity: 0.6; }
 .status.ok { color: #047857; }
 .error { margin-top: 10px; padding: 8px 10px; border-radius: 8px; background: #fef2f2; color: var(--danger); }
 .hint { color: var(--muted); }
+.note { margin: 8px 0 0; padding: 6px 8px; border-radius: 8px; background: #fffbeb; color: #92400e; }
 .compare { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; margin-top: 8px; }
 .compare figure { margin: 0; }
 .compare img { width: 100%; aspect-ratio: 1 / 1; object-fit: contain; background: #f3f4f6; border-radius: 8px; display: block; }

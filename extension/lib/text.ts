@@ -27,6 +27,10 @@ export const TEXT = {
   enhancing: { en: (p: number) => `Enhancing… ${p}%`, id: (p: number) => `Sedang diproses… ${p}%` },
   done: { en: 'Done! Compare, then replace.', id: 'Selesai! Bandingkan, lalu ganti.' },
   previewLoading: { en: 'Loading preview…', id: 'Memuat pratinjau…' },
+  checkResult: {
+    en: 'The background was hard to separate (busy, or close to the product’s colour): check the edges before replacing.',
+    id: 'Latar sulit dipisahkan (ramai, atau warnanya mirip produk): periksa tepinya sebelum mengganti.',
+  },
   before: { en: 'Before', id: 'Sebelum' },
   after: { en: 'After', id: 'Sesudah' },
   replace: { en: 'Replace on listing', id: 'Ganti di produk' },

@@ -91,6 +91,8 @@ const OUTLINED_PRIOR = 8;
 const OUTLINE_CENTRE_INSET = 0.25;
 /** Least neighbour step (colour levels) that counts as a sharp rim on a smooth backdrop. */
 const OUTLINE_MIN_EDGE = 6;
+/** Colour distance (8-bit levels, after the backdrop's lighting trend) within which product looks like backdrop. */
+const CAMOUFLAGE_LEVELS = 16;
 
 export async function segment(image: RawImage, options: SegmentOptions = {}): Promise<SegmentResult> {
   if (image.channels !== 3) throw new Error('segment expects 3-channel RGB');
@@ -352,7 +354,40 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   let area = 0;
   for (let p = 0; p < n; p++) area += mask[p]!;
   if (area < n * 0.002) return undefined;
-  return { mask, fg, bg, trend, confidence: confidenceOf(mask, w, h, trusted, dBg, dFg, area / n) };
+  const camouflage = camouflagedShare(colours, mask, trusted);
+  const confidence = confidenceOf(mask, w, h, trusted, dBg, dFg, area / n) * (1 - camouflage);
+  return { mask, fg, bg, trend, confidence };
+}
+
+/**
+ * Share of the cut-out whose (trend-corrected) colour is within {@link CAMOUFLAGE_LEVELS} of the backdrop's
+ * mean: a white product on white paper. Such parts are separated by faint edges only, so the cut may have
+ * missed some of them (or taken backdrop for product) even when the colour models look decisive — the
+ * seller should check the result.
+ */
+function camouflagedShare(colours: Float32Array, mask: Uint8Array, trusted: Uint8Array): number {
+  const mean = [0, 0, 0];
+  let count = 0;
+  for (let p = 0; p < trusted.length; p++) {
+    if (trusted[p] !== 1) continue;
+    for (let c = 0; c < 3; c++) mean[c]! += colours[p * 3 + c]!;
+    count++;
+  }
+  if (count === 0) return 0;
+  for (let c = 0; c < 3; c++) mean[c] = mean[c]! / count;
+  let product = 0;
+  let camouflaged = 0;
+  for (let p = 0; p < mask.length; p++) {
+    if (mask[p] !== 1) continue;
+    product++;
+    const d = Math.hypot(
+      colours[p * 3]! - mean[0]!,
+      colours[p * 3 + 1]! - mean[1]!,
+      colours[p * 3 + 2]! - mean[2]!,
+    );
+    if (d < CAMOUFLAGE_LEVELS) camouflaged++;
+  }
+  return product === 0 ? 0 : camouflaged / product;
 }
 
 /**

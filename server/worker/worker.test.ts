@@ -40,7 +40,7 @@ function fakePipeline(
         width: 1200,
         height: 1200,
         bytes: data.length,
-        confidence: 1,
+        confidence: 0.437,
         timingsMs: {},
       };
     },
@@ -100,7 +100,8 @@ describe('worker', () => {
     expect(view.body).toMatchObject({
       status: 'succeeded',
       progress: 100,
-      result: { width: 1200, height: 1200, format: 'jpeg' },
+      // The pipeline's trust in the cut-out reaches the seller (rounded), so the panel can ask for a check.
+      result: { width: 1200, height: 1200, format: 'jpeg', confidence: 0.44 },
     });
     const result = await fetch(`${h.baseUrl}/v1/jobs/${jobId}/result`, {
       headers: { authorization: `Bearer ${token}` },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LOW_CONFIDENCE } from '../../../shared/api.js';
 import { segment } from '../segment.js';
 import { decodeRgb } from '../testing/pixels.js';
 import { iou } from './metrics.js';
@@ -38,4 +39,22 @@ describe('segmentation on the evaluation set', () => {
     },
     60_000,
   );
+});
+
+describe('confidence on the evaluation set', () => {
+  it('asks for a check on white products on white (most of them), not on plain backdrops', async () => {
+    const confidences = async (category: Category) => {
+      const out: number[] = [];
+      for (const spec of sceneSpecs().filter((s) => s.category === category)) {
+        const scene = await renderScene(spec);
+        out.push((await segment(await decodeRgb(scene.jpeg))).confidence);
+      }
+      return out;
+    };
+    const low = (values: number[]) => values.filter((c) => c < LOW_CONFIDENCE).length;
+    // Today 5 of 6 white-on-white are below it (0.40, 0.38, 0.22, 0.29, 0; the half-cut shirt, 0.88, is
+    // missed); none of the plain ones.
+    expect(low(await confidences('white-on-white'))).toBeGreaterThanOrEqual(4);
+    expect(low(await confidences('plain'))).toBe(0);
+  }, 120_000);
 });
