@@ -10,7 +10,7 @@ import { IMAGE_CDN_HOSTS } from '../../shared/marketplaces.js';
 import { templateAllowed } from '../../shared/plans.js';
 import { WORKFLOW_PRESETS } from '../../shared/presets.js';
 import { priceOfSteps } from '../../shared/pricing.js';
-import { findTemplate, type Template } from '../../shared/templates.js';
+import { findTemplate } from '../../shared/templates.js';
 import { aiStepsOf, type WorkflowStep } from '../../shared/workflow.js';
 import type { Db, Trx } from '../db/knex.js';
 import { Job, type JobKind, ListingImageChange, type ResultMeta } from '../db/models.js';
@@ -158,13 +158,15 @@ export async function quote(
   input: { sellerId: string; tier: Tier; look: QuoteQuery },
 ): Promise<Quote> {
   const { presetId, templateId } = input.look;
+  const template = templateId ? findTemplate(templateId) : undefined;
   // A GET names the template in its URL: an unknown one is not found (POST /v1/jobs says 400 for its body).
-  if (templateId && !findTemplate(templateId)) throw new AppError('NOT_FOUND');
+  if (templateId && !template) throw new AppError('NOT_FOUND');
   const price = priceOf(deps, input.look, input.tier);
   const balance = await balanceOf(deps.db, input.sellerId);
-  if (presetId) return { presetId, templateId: null, name: WORKFLOW_PRESETS[presetId].name, price, balance };
-  const template = findTemplate(templateId ?? '') as Template;
-  return { presetId: null, templateId: template.id, name: template.name, price, balance };
+  if (template) return { presetId: null, templateId: template.id, name: template.name, price, balance };
+  // The query schema gives exactly one of the two ids.
+  const preset = WORKFLOW_PRESETS[presetId!];
+  return { presetId: preset.id, templateId: null, name: preset.name, price, balance };
 }
 
 export async function createJob(
