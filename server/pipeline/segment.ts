@@ -7,8 +7,10 @@
  *     border stretches that look like the centre, or (on a smooth backdrop) colour outliers, left out —
  *     the product may touch the frame. On a smooth backdrop the model also takes in everything
  *     geodesically close to the border (geodesic.ts), so a flash hotspot or gradient stays backdrop.
- *     Regions off the border's lighting trend with a sharp rim (outline.ts) are kept out of that and
- *     favoured as product: the geodesic leaks into a white product where its shading meets the sweep's.
+ *     Regions off the border's lighting trend with a sharp rim (outline.ts), and regions enclosed by the
+ *     photo's edges that depart from the backdrop around them (enclosed.ts: a white product's silhouette),
+ *     are kept out of that and favoured as product, shading included: the geodesic leaks into a white
+ *     product where its shading meets the sweep's.
  *  2. Foreground model from interior pixels the border model explains badly (and, on a smooth backdrop,
  *     that lie behind an edge), in the blobs reaching the centre of the frame.
  *  3. Min-cut (Boykov–Kolmogorov) on the 4-connected grid with contrast-sensitive pairwise weights;
@@ -17,6 +19,7 @@
  *  5. Upsample, re-decide the uncertain edge band with the colour models at full resolution, feather.
  */
 
+import { silhouettes } from './enclosed.js';
 import { geodesicDistance, stepQuantile } from './geodesic.js';
 import { type ColourModel, fitColourModel, negLogLikelihood, shadedNegLogLikelihood } from './gmm.js';
 import { GridMaxFlow } from './maxflow.js';
@@ -91,6 +94,12 @@ const OUTLINED_PRIOR = 8;
 const OUTLINE_CENTRE_INSET = 0.25;
 /** Least neighbour step (colour levels) that counts as a sharp rim on a smooth backdrop. */
 const OUTLINE_MIN_EDGE = 6;
+/** Gradient magnitude (colour levels) that counts as a silhouette edge (enclosed.ts). */
+const ENCLOSURE_EDGE = 10;
+/** Radius of the silhouette flood's disc (enclosed.ts), as a share of the grid's long side (6 px at 256). */
+const ENCLOSURE_RADIUS = 0.024;
+/** Silhouettes must reach the frame's middle 40 % (this inset on each side). */
+const ENCLOSURE_CENTRE_INSET = 0.3;
 /** Colour distance (8-bit levels, after the backdrop's lighting trend) within which product looks like backdrop. */
 const CAMOUFLAGE_LEVELS = 16;
 
@@ -244,7 +253,9 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   const trusted = smooth ? sources : ring.map((r) => (r === 1 ? 1 : 0));
   // On a smooth backdrop, outlined objects are put behind an edge (no backdrop prior, not backdrop
   // samples) and favoured as product in the cut.
-  const outlined = smooth ? excludeOutlined(small, trusted, geo, tau) : new Uint8Array(n);
+  const { outlined, silhouette } = smooth
+    ? excludeOutlined(small, trusted, geo, tau)
+    : { outlined: new Uint8Array(n), silhouette: new Uint8Array(n) };
   if (!smooth) geo.fill(2 * NEAR);
   // Backdrop samples: the trusted border plus everything smoothly connected to it.
   const near = new Uint8Array(n);
@@ -307,8 +318,14 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   // Other things on the table, a shadow or a hotspot are "unusual" too: learn the product from the seed
   // blobs reaching the centre of the frame (where sellers put it), unless that leaves almost nothing.
   keepCentralSeeds(seeds, w, h);
+  // Silhouettes are product by their contour whatever their colour (a sleeve in shade is grey), but
+  // their backdrop-coloured parts would teach the product model the backdrop (a handle's opening).
+  const backdrop = meanOf(colours, trusted) ?? [0, 0, 0];
+  for (let p = 0; p < n; p++) {
+    if (silhouette[p] === 1 && distance3(colours, p * 3, backdrop) > CAMOUFLAGE_LEVELS) seeds[p] = 1;
+  }
   let fg = fitColourModel(pick(colours, seeds, 1), COMPONENTS);
-  scoreBackground(small.data, offsets, bg, dBg);
+  scoreBackground(small.data, offsets, bg, dBg, outlined);
 
   const template = pairwiseWeights(small);
   const mask = new Uint8Array(n);
@@ -320,7 +337,7 @@ function cutSmall(small: RawImage): SmallCut | undefined {
       if (fgSamples.length < 48 || bgSamples.length < 48) break;
       fg = fitColourModel(fgSamples, COMPONENTS);
       bg = fitColourModel(bgSamples, COMPONENTS);
-      scoreBackground(small.data, offsets, bg, dBg);
+      scoreBackground(small.data, offsets, bg, dBg, outlined);
     }
     scoreAll(colours, fg, dFg);
     const graph = new GridMaxFlow(w, h);
@@ -366,28 +383,33 @@ function cutSmall(small: RawImage): SmallCut | undefined {
  * seller should check the result.
  */
 function camouflagedShare(colours: Float32Array, mask: Uint8Array, trusted: Uint8Array): number {
-  const mean = [0, 0, 0];
-  let count = 0;
-  for (let p = 0; p < trusted.length; p++) {
-    if (trusted[p] !== 1) continue;
-    for (let c = 0; c < 3; c++) mean[c]! += colours[p * 3 + c]!;
-    count++;
-  }
-  if (count === 0) return 0;
-  for (let c = 0; c < 3; c++) mean[c] = mean[c]! / count;
+  const mean = meanOf(colours, trusted);
+  if (!mean) return 0;
   let product = 0;
   let camouflaged = 0;
   for (let p = 0; p < mask.length; p++) {
     if (mask[p] !== 1) continue;
     product++;
-    const d = Math.hypot(
-      colours[p * 3]! - mean[0]!,
-      colours[p * 3 + 1]! - mean[1]!,
-      colours[p * 3 + 2]! - mean[2]!,
-    );
-    if (d < CAMOUFLAGE_LEVELS) camouflaged++;
+    if (distance3(colours, p * 3, mean) < CAMOUFLAGE_LEVELS) camouflaged++;
   }
   return product === 0 ? 0 : camouflaged / product;
+}
+
+/** Mean of the 3-channel `colours` where `where[p] === 1`; undefined when there are none. */
+function meanOf(colours: Float32Array, where: Uint8Array): [number, number, number] | undefined {
+  const mean: [number, number, number] = [0, 0, 0];
+  let count = 0;
+  for (let p = 0; p < where.length; p++) {
+    if (where[p] !== 1) continue;
+    for (let c = 0; c < 3; c++) mean[c] = mean[c]! + colours[p * 3 + c]!;
+    count++;
+  }
+  if (count === 0) return undefined;
+  return [mean[0] / count, mean[1] / count, mean[2] / count];
+}
+
+function distance3(colours: Float32Array, i: number, to: readonly number[]): number {
+  return Math.hypot(colours[i]! - to[0]!, colours[i + 1]! - to[1]!, colours[i + 2]! - to[2]!);
 }
 
 /**
@@ -395,7 +417,12 @@ function camouflagedShare(colours: Float32Array, mask: Uint8Array, trusted: Uint
  * (outline.ts) are put behind an edge: the geodesic leaks into a white product wherever its shading
  * crosses the backdrop's colour, and would otherwise call it backdrop.
  */
-function excludeOutlined(small: RawImage, trusted: Uint8Array, geo: Float32Array, tau: number): Uint8Array {
+function excludeOutlined(
+  small: RawImage,
+  trusted: Uint8Array,
+  geo: Float32Array,
+  tau: number,
+): { outlined: Uint8Array; silhouette: Uint8Array } {
   const { width: w, height: h, data } = small;
   const n = w * h;
   const trend = fitTrend(small, trusted);
@@ -406,7 +433,7 @@ function excludeOutlined(small: RawImage, trusted: Uint8Array, geo: Float32Array
     for (let c = 0; c < 3; c++) mean[c]! += data[p * 3 + c]!;
     count++;
   }
-  if (count === 0) return new Uint8Array(n);
+  if (count === 0) return { outlined: new Uint8Array(n), silhouette: new Uint8Array(n) };
   const expected = new Float32Array(n * 3);
   const residuals = new Float32Array(count);
   let k = 0;
@@ -430,12 +457,21 @@ function excludeOutlined(small: RawImage, trusted: Uint8Array, geo: Float32Array
     threshold,
     edge: Math.max(OUTLINE_MIN_EDGE, 3 * tau),
   });
+  // A silhouette is evidence too where colour is not (enclosed.ts).
+  const enclosed = silhouettes(data, w, h, {
+    edge: ENCLOSURE_EDGE,
+    radius: Math.max(2, Math.round(ENCLOSURE_RADIUS * Math.max(w, h))),
+    threshold,
+    centreInset: ENCLOSURE_CENTRE_INSET,
+  });
+  for (let p = 0; p < n; p++) objects[p] = objects[p]! | enclosed[p]!;
   // Other things on the table are outlined too: only those reaching the middle half of the frame may be
   // the product.
   const parts = components(objects, w, h, 1, OUTLINE_CENTRE_INSET);
   for (let p = 0; p < n; p++) if (objects[p] === 1 && !parts.touchesCentre[parts.labels[p]!]) objects[p] = 0;
   for (let p = 0; p < n; p++) if (objects[p] === 1) geo[p] = Math.max(geo[p]!, 2 * NEAR);
-  return objects;
+  for (let p = 0; p < n; p++) enclosed[p] = enclosed[p]! & objects[p]!;
+  return { outlined: objects, silhouette: enclosed };
 }
 
 function keepCentralSeeds(seeds: Uint8Array, w: number, h: number): void {
@@ -802,9 +838,19 @@ async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut)
     const r = data[p * 3]!;
     const g = data[p * 3 + 1]!;
     const b = data[p * 3 + 2]!;
+    // Full size has no outline map: shade is allowed everywhere in the edge band.
     const colour = clamp(
-      backgroundCost(cut.bg, r, g, b, offset[0]!, offset[1]!, offset[2]!) -
-        negLogLikelihood(cut.fg, r - offset[0]!, g - offset[1]!, b - offset[2]!),
+      shadedNegLogLikelihood(
+        cut.bg,
+        r,
+        g,
+        b,
+        offset[0]!,
+        offset[1]!,
+        offset[2]!,
+        MAX_SHADE_GAIN,
+        SHADE_COST,
+      ) - negLogLikelihood(cut.fg, r - offset[0]!, g - offset[1]!, b - offset[2]!),
       -6,
       6,
     );
@@ -826,26 +872,22 @@ function everything(width: number, height: number): SegmentResult {
 }
 
 /**
- * Cost of explaining a colour as backdrop, allowing it to be the backdrop in shade: real photos have a
+ * Cost of explaining each pixel as backdrop, allowing it to be the backdrop in shade: real photos have a
  * contact shadow right under the product, which is unlike the border yet must not become product. Shade
- * costs a little per unit of gain, so the unshaded reading wins when both fit.
+ * costs a little per unit of gain, so the unshaded reading wins when both fit. Not inside an outlined
+ * object (`unshaded[p] === 1`): its darker parts are the product's own shading (a sleeve turned from the
+ * light), and a cast shadow has no silhouette.
  */
-function backgroundCost(
+function scoreBackground(
+  data: Uint8Array,
+  offsets: Float32Array,
   bg: ColourModel,
-  r: number,
-  g: number,
-  b: number,
-  o0: number,
-  o1: number,
-  o2: number,
-): number {
-  return shadedNegLogLikelihood(bg, r, g, b, o0, o1, o2, MAX_SHADE_GAIN, SHADE_COST);
-}
-
-function scoreBackground(data: Uint8Array, offsets: Float32Array, bg: ColourModel, out: Float32Array): void {
+  out: Float32Array,
+  unshaded: Uint8Array,
+): void {
   for (let p = 0; p < out.length; p++) {
     const i = p * 3;
-    out[p] = backgroundCost(
+    out[p] = shadedNegLogLikelihood(
       bg,
       data[i]!,
       data[i + 1]!,
@@ -853,6 +895,8 @@ function scoreBackground(data: Uint8Array, offsets: Float32Array, bg: ColourMode
       offsets[i]!,
       offsets[i + 1]!,
       offsets[i + 2]!,
+      unshaded[p] === 1 ? 1 : MAX_SHADE_GAIN,
+      SHADE_COST,
     );
   }
 }

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { chamferDistance, enclosedRegions, silhouettes } from './enclosed.js';
+
+const W = 80;
+const H = 80;
+const BACKDROP = 235;
+
+/** A w × h RGB grid, grey `BACKDROP` except where `paint` returns a colour. */
+function grid(paint: (x: number, y: number) => [number, number, number] | undefined): Uint8Array {
+  const data = new Uint8Array(W * H * 3).fill(BACKDROP);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const c = paint(x, y);
+      if (c) data.set(c, (y * W + x) * 3);
+    }
+  }
+  return data;
+}
+
+/**
+ * A white product: a grey 2-pixel contour round a box, its inside lit brighter than the backdrop, the two
+ * halves parted by a 2-pixel band of shading.
+ */
+function outlinedBox(
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  gap?: (x: number, y: number) => boolean,
+) {
+  const middle = Math.round((x0 + x1) / 2);
+  return (x: number, y: number): [number, number, number] | undefined => {
+    if (x < x0 || x > x1 || y < y0 || y > y1) return undefined;
+    const rim = x < x0 + 2 || x > x1 - 2 || y < y0 + 2 || y > y1 - 2;
+    if (rim) return gap?.(x, y) ? undefined : [150, 150, 150];
+    return x === middle || x === middle + 1 ? [200, 200, 200] : [252, 252, 250];
+  };
+}
+
+const options = { edge: 10, radius: 3, threshold: 10, centreInset: 0.3 };
+const at = (mask: Uint8Array, x: number, y: number) => mask[y * W + x];
+
+describe('silhouettes', () => {
+  it('marks a white product whose contour has a short faint stretch, and the shading band inside it', () => {
+    // A 4-pixel gap in the top of the contour: narrower than the disc (radius 3), so it still closes.
+    const data = grid(outlinedBox(20, 20, 60, 60, (x, y) => y < 22 && x >= 38 && x < 42));
+    const marked = silhouettes(data, W, H, options);
+    expect(at(marked, 50, 40)).toBe(1); // lit, brighter than the backdrop
+    expect(at(marked, 40, 40)).toBe(1); // the band of shading inside
+    expect(at(marked, 5, 5)).toBe(0);
+    expect(at(marked, 30, 40)).toBe(1);
+    expect(at(marked, 70, 40)).toBe(0);
+  });
+
+  it('closes openings narrower than the disc, not wider ones', () => {
+    // Only a contour, the inside the backdrop's colour: what matters is where the disc can go.
+    const ring = (gapFrom: number, gapTo: number) =>
+      grid((x, y) => {
+        if (x < 20 || x > 60 || y < 20 || y > 60) return undefined;
+        const rim = x < 22 || x > 58 || y < 22 || y > 58;
+        return rim && !(y < 22 && x >= gapFrom && x < gapTo) ? [150, 150, 150] : undefined;
+      });
+    const inside = 40 * W + 40;
+    expect(enclosedRegions(ring(38, 42), W, H, options).labels[inside]).toBeGreaterThanOrEqual(0);
+    expect(enclosedRegions(ring(30, 50), W, H, options).labels[inside]).toBe(-1);
+  });
+
+  it('leaves an enclosed patch of the backdrop alone (a handle opening)', () => {
+    // A dark ring: its inside is enclosed but has the backdrop's colour.
+    const data = grid((x, y) => {
+      const r = Math.hypot(x - 40, y - 40);
+      return r >= 12 && r < 16 ? [90, 90, 90] : undefined;
+    });
+    const regions = enclosedRegions(data, W, H, options);
+    expect(regions.labels[40 * W + 40]).toBeGreaterThanOrEqual(0);
+    expect(at(silhouettes(data, W, H, options), 40, 40)).toBe(0);
+  });
+
+  it('leaves an enclosed shadow alone: only darker than its surroundings', () => {
+    const data = grid((x, y) => {
+      if (x < 25 || x > 55 || y < 30 || y > 50) return undefined;
+      const v = Math.round(BACKDROP * 0.7);
+      return [v, v, v];
+    });
+    expect(at(silhouettes(data, W, H, options), 40, 40)).toBe(0);
+  });
+
+  it('leaves things at the side alone when something central is a candidate', () => {
+    const data = grid((x, y) => outlinedBox(30, 30, 50, 50)(x, y) ?? outlinedBox(2, 60, 14, 76)(x, y));
+    const marked = silhouettes(data, W, H, options);
+    expect(at(marked, 45, 40)).toBe(1);
+    expect(at(marked, 12, 68)).toBe(0);
+  });
+
+  it('takes a product cut off by the frame when nothing central is a candidate', () => {
+    // The box runs off the left edge: its stretch of the frame is short, so the flood does not start there.
+    // (Its shading band falls off the frame too: what is cut off must reach the frame itself.)
+    const data = grid(outlinedBox(-30, 25, 22, 55));
+    const marked = silhouettes(data, W, H, options);
+    expect(at(marked, 15, 40)).toBe(1);
+    expect(at(marked, 60, 40)).toBe(0);
+  });
+});
+
+describe('chamferDistance', () => {
+  it('measures grid distance to the nearest marked pixel, diagonals at √2', () => {
+    const from = new Uint8Array(25);
+    from[12] = 1; // the centre of a 5 × 5 grid
+    const d = chamferDistance(from, 5, 5);
+    expect(d[12]).toBe(0);
+    expect(d[13]).toBe(1);
+    expect(d[18]).toBeCloseTo(Math.SQRT2, 5);
+    expect(d[0]).toBeCloseTo(2 * Math.SQRT2, 5);
+  });
+});

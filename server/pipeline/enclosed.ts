@@ -1,0 +1,334 @@
+/**
+ * Silhouettes: what a white product on a white sweep still shows when its colour says nothing.
+ * outline.ts finds objects whose colour departs from the backdrop's lighting trend, and the geodesic
+ * (geodesic.ts) walks into a product wherever its shading meets the backdrop's smoothly (the shaded hem of
+ * a shirt sitting in its own contact shadow). Here the backdrop is flooded from the frame by a disc that
+ * cannot squeeze through openings narrower than its diameter, so a contour with a short faint stretch (a
+ * shirt's lit shoulder against a lit sweep) still closes. What the flood cannot reach is enclosed.
+ *
+ * A mug handle's opening is enclosed too, and so is the backdrop in a narrow armpit or between a plant's
+ * stems; they have the colour of the backdrop around them. A cast shadow's patches are enclosed by its
+ * banding and differ from their surroundings only by being darker. Neither counts.
+ */
+
+/** Frame stretches shorter than this share of the perimeter may be a product cut off by the frame. */
+const SHORT_STRETCH = 0.15;
+/**
+ * More frame stretches than this is a busy scene (things on the table running off the frame all round),
+ * not a product cut off by the frame: then every stretch is backdrop.
+ */
+const MAX_STRETCHES = 3;
+/** Least share of a region departing from its surroundings other than as shade (lit or coloured parts). */
+const UNLIKE_SHARE = 0.15;
+/** Smallest region considered, as a share of the grid. */
+const MIN_SHARE = 0.001;
+/** Steps beyond the disc's radius over which a region's surroundings are sampled. */
+const SURROUND = 4;
+
+export interface EnclosedOptions {
+  /** Colour-gradient magnitude (central differences, colour levels) at or above which a pixel is an edge. */
+  edge: number;
+  /** Radius (grid pixels) of the flooding disc: openings narrower than twice this close. */
+  radius: number;
+}
+
+export interface SilhouetteOptions extends EnclosedOptions {
+  /** Colour distance (levels) from the surroundings above which a pixel departs from the backdrop. */
+  threshold: number;
+  /**
+   * Regions must reach the frame's middle (this share inset from each side): other things on the table
+   * are enclosed too, and bands between them and the product would join them to it.
+   */
+  centreInset: number;
+}
+
+export interface EnclosedRegions {
+  /** Region id per pixel, −1 = swept by the backdrop flood or an edge pixel. */
+  labels: Int32Array;
+  /** Pixels per region. */
+  sizes: number[];
+  /** 1 = an edge pixel. */
+  edge: Uint8Array;
+  /** 1 = swept by the flooding disc: backdrop. */
+  swept: Uint8Array;
+}
+
+/**
+ * Marks (1) the pixels of silhouettes on a w × h RGB grid: enclosed regions that depart from the backdrop
+ * around them, their pixels that do, and the edge bands inside them (a sleeve's steep shading is all edge).
+ */
+export function silhouettes(data: Uint8Array, w: number, h: number, options: SilhouetteOptions): Uint8Array {
+  const n = w * h;
+  const { threshold, radius } = options;
+  const regions = enclosedRegions(data, w, h, options);
+  const { labels, sizes } = regions;
+  const big = sizes.map((size) => size >= Math.max(24, n * MIN_SHARE));
+  const around = surroundingColours(regions, big, data, w, h, radius + SURROUND);
+  const unlike = new Float64Array(sizes.length);
+  for (let p = 0; p < n; p++) {
+    const id = labels[p]!;
+    if (id < 0 || !big[id] || Number.isNaN(around[id * 3]!)) continue;
+    if (unlikeUnshaded(data, p * 3, around, id * 3, threshold)) unlike[id] = unlike[id]! + 1;
+  }
+  // Central, or cut off by the frame (off-centre by nature) when nothing central is a candidate: other
+  // things on the table run off the frame too.
+  const central = new Uint8Array(sizes.length);
+  const framed = new Uint8Array(sizes.length);
+  const inset = options.centreInset;
+  for (let p = 0; p < n; p++) {
+    const id = labels[p]!;
+    if (id < 0) continue;
+    const x = p % w;
+    const y = (p - x) / w;
+    if (x === 0 || y === 0 || x === w - 1 || y === h - 1) framed[id] = 1;
+    if (x >= w * inset && x < w * (1 - inset) && y >= h * inset && y < h * (1 - inset)) central[id] = 1;
+  }
+  const departs = sizes.map(
+    (size, id) => big[id] === true && !Number.isNaN(around[id * 3]!) && unlike[id]! >= size * UNLIKE_SHARE,
+  );
+  const anyCentral = departs.some((ok, id) => ok && central[id] === 1);
+  const accepted = departs.map((ok, id) => ok && (anyCentral ? central[id] === 1 : framed[id] === 1));
+  const inAccepted = new Uint8Array(n);
+  const out = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    const id = labels[p]!;
+    if (id < 0 || !accepted[id]) continue;
+    inAccepted[p] = 1;
+    // Inside an accepted region, only what departs from the backdrop: the region may hold a stretch of
+    // backdrop that came in through a faint part of the contour.
+    const i = p * 3;
+    const j = id * 3;
+    const d = Math.hypot(data[i]! - around[j]!, data[i + 1]! - around[j + 1]!, data[i + 2]! - around[j + 2]!);
+    if (d > threshold * 0.5) out[p] = 1;
+  }
+  // Edge bands between accepted regions: a closing (by the disc's radius) that stays off the swept backdrop
+  // and so cannot spread along a shadow's edge beyond the product.
+  const toAccepted = chamferDistance(inAccepted, w, h);
+  const grown = new Uint8Array(n);
+  for (let p = 0; p < n; p++) grown[p] = toAccepted[p]! > radius || regions.swept[p] === 1 ? 1 : 0;
+  const toOutside = chamferDistance(grown, w, h);
+  for (let p = 0; p < n; p++) if (toOutside[p]! > radius && regions.edge[p] === 1) out[p] = 1;
+  return out;
+}
+
+/** Enclosed regions of a w × h RGB grid (4-connected, edge pixels belong to none). */
+export function enclosedRegions(
+  data: Uint8Array,
+  w: number,
+  h: number,
+  options: EnclosedOptions,
+): EnclosedRegions {
+  const n = w * h;
+  const edge = new Uint8Array(n);
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const p = y * w + x;
+      let m = 0;
+      for (let c = 0; c < 3; c++) {
+        const gx = data[(p + 1) * 3 + c]! - data[(p - 1) * 3 + c]!;
+        const gy = data[(p + w) * 3 + c]! - data[(p - w) * 3 + c]!;
+        m += gx * gx + gy * gy;
+      }
+      if (m >= options.edge * options.edge) edge[p] = 1;
+    }
+  }
+  const toEdge = chamferDistance(edge, w, h);
+  const swept = sweep(toEdge, w, h, options.radius);
+  const free = new Uint8Array(n);
+  for (let p = 0; p < n; p++) free[p] = edge[p] === 0 && swept[p] === 0 ? 1 : 0;
+  return { ...label(free, w, h), edge, swept };
+}
+
+/** The pixels a disc of `radius` covers, flooding in from the frame between edges (1 = covered). */
+function sweep(toEdge: Float32Array, w: number, h: number, radius: number): Uint8Array {
+  const n = w * h;
+  // The disc's centre may stand where the nearest edge is farther than its radius; it starts on the frame.
+  const reached = new Uint8Array(n);
+  const stack = new Int32Array(n);
+  let top = 0;
+  const push = (p: number) => {
+    if (reached[p] === 1 || toEdge[p]! <= radius) return;
+    reached[p] = 1;
+    stack[top++] = p;
+  };
+  for (const p of floodStarts(toEdge, w, h, radius)) push(p);
+  while (top > 0) {
+    const p = stack[--top]!;
+    const x = p % w;
+    if (x > 0) push(p - 1);
+    if (x + 1 < w) push(p + 1);
+    if (p >= w) push(p - w);
+    if (p + w < n) push(p + w);
+  }
+  const toReached = chamferDistance(reached, w, h);
+  const covered = new Uint8Array(n);
+  for (let p = 0; p < n; p++) covered[p] = toReached[p]! <= radius ? 1 : 0;
+  return covered;
+}
+
+/**
+ * Where the disc enters: the stretches of the frame it can stand on, leaving out short ones when long ones
+ * exist. A product cut off by the frame (a white mug running off the left edge) meets the frame along a
+ * short stretch between its contour's two ends, and flooding from there would call it backdrop.
+ */
+function floodStarts(toEdge: Float32Array, w: number, h: number, radius: number): number[] {
+  const perimeter: number[] = [];
+  for (let x = 0; x < w; x++) perimeter.push(x);
+  for (let y = 1; y < h; y++) perimeter.push(y * w + w - 1);
+  for (let x = w - 2; x >= 0; x--) perimeter.push((h - 1) * w + x);
+  for (let y = h - 2; y > 0; y--) perimeter.push(y * w);
+  const open = perimeter.map((p) => toEdge[p]! > radius);
+  const firstBlocked = open.indexOf(false);
+  if (firstBlocked < 0) return perimeter;
+  const stretches: number[][] = [];
+  let current: number[] = [];
+  // Walk once round from just after a blocked pixel, so a stretch wrapping past index 0 stays whole.
+  for (let k = 1; k <= perimeter.length; k++) {
+    const i = (firstBlocked + k) % perimeter.length;
+    if (open[i]) {
+      current.push(perimeter[i]!);
+    } else if (current.length > 0) {
+      stretches.push(current);
+      current = [];
+    }
+  }
+  const long = stretches.filter((s) => s.length >= perimeter.length * SHORT_STRETCH);
+  return (long.length > 0 && stretches.length <= MAX_STRETCHES ? long : stretches).flat();
+}
+
+function label(mask: Uint8Array, w: number, h: number): Pick<EnclosedRegions, 'labels' | 'sizes'> {
+  const n = w * h;
+  const labels = new Int32Array(n).fill(-1);
+  const sizes: number[] = [];
+  const stack = new Int32Array(n);
+  for (let start = 0; start < n; start++) {
+    if (mask[start] !== 1 || labels[start]! >= 0) continue;
+    const id = sizes.length;
+    let size = 0;
+    let top = 0;
+    stack[top++] = start;
+    labels[start] = id;
+    while (top > 0) {
+      const p = stack[--top]!;
+      size++;
+      const x = p % w;
+      const neighbours = [x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, p - w, p + w];
+      for (const q of neighbours) {
+        if (q < 0 || q >= n || mask[q] !== 1 || labels[q]! >= 0) continue;
+        labels[q] = id;
+        stack[top++] = q;
+      }
+    }
+    sizes.push(size);
+  }
+  return { labels, sizes };
+}
+
+/**
+ * Mean colour (3 per region, NaN when there is none) of the backdrop around each region in `wanted`: the
+ * non-edge pixels no region holds within `depth` steps (4-connected) of it, reached across the edge band.
+ */
+function surroundingColours(
+  regions: EnclosedRegions,
+  wanted: boolean[],
+  data: Uint8Array,
+  w: number,
+  h: number,
+  depth: number,
+): Float64Array {
+  const n = w * h;
+  const { labels, edge } = regions;
+  const owner = new Int32Array(n).fill(-1);
+  let frontier: number[] = [];
+  for (let p = 0; p < n; p++) {
+    const id = labels[p]!;
+    if (id >= 0 && wanted[id]) {
+      owner[p] = id;
+      frontier.push(p);
+    }
+  }
+  const sums = new Float64Array(wanted.length * 4);
+  for (let step = 1; step <= depth && frontier.length > 0; step++) {
+    const next: number[] = [];
+    for (const p of frontier) {
+      const x = p % w;
+      const neighbours = [x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, p - w, p + w];
+      for (const q of neighbours) {
+        if (q < 0 || q >= n || owner[q]! >= 0 || labels[q]! >= 0) continue;
+        const id = owner[p]!;
+        owner[q] = id;
+        next.push(q);
+        if (edge[q] === 1) continue;
+        sums[id * 4] = sums[id * 4]! + data[q * 3]!;
+        sums[id * 4 + 1] = sums[id * 4 + 1]! + data[q * 3 + 1]!;
+        sums[id * 4 + 2] = sums[id * 4 + 2]! + data[q * 3 + 2]!;
+        sums[id * 4 + 3] = sums[id * 4 + 3]! + 1;
+      }
+    }
+    frontier = next;
+  }
+  const colour = new Float64Array(wanted.length * 3).fill(Number.NaN);
+  for (let id = 0; id < wanted.length; id++) {
+    const count = sums[id * 4 + 3]!;
+    if (count > 0) for (let c = 0; c < 3; c++) colour[id * 3 + c] = sums[id * 4 + c]! / count;
+  }
+  return colour;
+}
+
+/**
+ * Colour at `data[i]` more than `threshold` from the reference colour `ref[j..j+2]`, and not merely that
+ * colour darker (shade).
+ */
+function unlikeUnshaded(
+  data: Uint8Array,
+  i: number,
+  ref: ArrayLike<number>,
+  j: number,
+  threshold: number,
+): boolean {
+  const r = data[i]!;
+  const g = data[i + 1]!;
+  const b = data[i + 2]!;
+  const er = ref[j]!;
+  const eg = ref[j + 1]!;
+  const eb = ref[j + 2]!;
+  if (Math.hypot(r - er, g - eg, b - eb) <= threshold) return false;
+  const ee = er * er + eg * eg + eb * eb;
+  const s = ee > 0 ? (r * er + g * eg + b * eb) / ee : 1;
+  return s >= 1 || Math.hypot(r - s * er, g - s * eg, b - s * eb) > threshold * 0.5;
+}
+
+/** Distance (grid pixels) to the nearest pixel with `from[p] === 1`: a 1 / √2 chamfer, two raster passes. */
+export function chamferDistance(from: Uint8Array, w: number, h: number): Float32Array {
+  const n = w * h;
+  const d = new Float32Array(n).fill(Number.POSITIVE_INFINITY);
+  for (let p = 0; p < n; p++) if (from[p] === 1) d[p] = 0;
+  const diagonal = Math.SQRT2;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      let v = d[p]!;
+      if (x > 0) v = Math.min(v, d[p - 1]! + 1);
+      if (y > 0) {
+        v = Math.min(v, d[p - w]! + 1);
+        if (x > 0) v = Math.min(v, d[p - w - 1]! + diagonal);
+        if (x + 1 < w) v = Math.min(v, d[p - w + 1]! + diagonal);
+      }
+      d[p] = v;
+    }
+  }
+  for (let y = h - 1; y >= 0; y--) {
+    for (let x = w - 1; x >= 0; x--) {
+      const p = y * w + x;
+      let v = d[p]!;
+      if (x + 1 < w) v = Math.min(v, d[p + 1]! + 1);
+      if (y + 1 < h) {
+        v = Math.min(v, d[p + w]! + 1);
+        if (x + 1 < w) v = Math.min(v, d[p + w + 1]! + diagonal);
+        if (x > 0) v = Math.min(v, d[p + w - 1]! + diagonal);
+      }
+      d[p] = v;
+    }
+  }
+  return d;
+}
