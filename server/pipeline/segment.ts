@@ -100,6 +100,10 @@ const ENCLOSURE_EDGE = 10;
 const ENCLOSURE_RADIUS = 0.024;
 /** Silhouettes must reach the frame's middle 40 % (this inset on each side). */
 const ENCLOSURE_CENTRE_INSET = 0.3;
+/** Longest run of background between two parts of the product that may be a band across it (share of the long side). */
+const BAND_MAX_GAP = 0.12;
+/** Mean colour step (levels) from such a band to the backdrop beside it above which it is a different surface. */
+const BAND_MIN_STEP = 45;
 /** Colour distance (8-bit levels, after the backdrop's lighting trend) within which product looks like backdrop. */
 const CAMOUFLAGE_LEVELS = 16;
 
@@ -368,6 +372,7 @@ function cutSmall(small: RawImage): SmallCut | undefined {
     if (iteration > 0 && changed < n * CONVERGED_SHARE) break;
   }
 
+  fillBands(mask, w, h, colours, Math.round(BAND_MAX_GAP * Math.max(w, h)), BAND_MIN_STEP);
   let area = 0;
   for (let p = 0; p < n; p++) area += mask[p]!;
   if (area < n * 0.002) return undefined;
@@ -393,6 +398,63 @@ function camouflagedShare(colours: Float32Array, mask: Uint8Array, trusted: Uint
     if (distance3(colours, p * 3, mean) < CAMOUFLAGE_LEVELS) camouflaged++;
   }
   return product === 0 ? 0 : camouflaged / product;
+}
+
+/**
+ * Bands of "backdrop" running across the product between two parts of it — a grey label round a dark
+ * bottle on grey-grouted tiles, whose colour the backdrop model learnt from the grout. A run of background
+ * pixels up to `maxGap` long with product at both ends (down a column or along a row) is a candidate; a
+ * connected group of candidates is filled when a sharp edge parts it from the backdrop beside it (mean
+ * colour step over `minStep` levels): it is another surface. The gaps between a plant's stems show the
+ * backdrop itself, or a soft shadow on it, and stay open.
+ */
+function fillBands(
+  mask: Uint8Array,
+  w: number,
+  h: number,
+  colours: Float32Array,
+  maxGap: number,
+  minStep: number,
+): void {
+  const n = w * h;
+  const candidate = new Uint8Array(n);
+  const scan = (count: number, length: number, at: (line: number, i: number) => number) => {
+    for (let line = 0; line < count; line++) {
+      let lastProduct = -1;
+      for (let i = 0; i < length; i++) {
+        const p = at(line, i);
+        if (mask[p] !== 1) continue;
+        if (lastProduct >= 0 && i - lastProduct > 1 && i - lastProduct - 1 <= maxGap) {
+          for (let k = lastProduct + 1; k < i; k++) candidate[at(line, k)] = 1;
+        }
+        lastProduct = i;
+      }
+    }
+  };
+  scan(w, h, (x, y) => y * w + x);
+  scan(h, w, (y, x) => y * w + x);
+  const groups = components(candidate, w, h, 1);
+  // Mean colour step from each group to the backdrop touching it (background pixels that are no candidate).
+  const step = new Float64Array(groups.sizes.length);
+  const pairs = new Float64Array(groups.sizes.length);
+  for (let p = 0; p < n; p++) {
+    const id = groups.labels[p]!;
+    if (id < 0) continue;
+    const x = p % w;
+    const neighbours = [x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, p - w, p + w];
+    for (const q of neighbours) {
+      if (q < 0 || q >= n || mask[q] !== 0 || candidate[q] !== 0) continue;
+      step[id] =
+        step[id]! + distance3(colours, p * 3, [colours[q * 3]!, colours[q * 3 + 1]!, colours[q * 3 + 2]!]);
+      pairs[id] = pairs[id]! + 1;
+    }
+  }
+  // Enclosed by product on every side: a hole, which cleanUp has already judged.
+  const fill = groups.sizes.map((_, id) => pairs[id]! > 0 && step[id]! / pairs[id]! > minStep);
+  for (let p = 0; p < n; p++) {
+    const id = groups.labels[p]!;
+    if (id >= 0 && fill[id]) mask[p] = 1;
+  }
 }
 
 /** Mean of the 3-channel `colours` where `where[p] === 1`; undefined when there are none. */
