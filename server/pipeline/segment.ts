@@ -376,7 +376,7 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   let area = 0;
   for (let p = 0; p < n; p++) area += mask[p]!;
   if (area < n * 0.002) return undefined;
-  const camouflage = camouflagedShare(colours, mask, trusted);
+  const camouflage = camouflagedShare(colours, mask, trusted, outlined);
   const confidence = confidenceOf(mask, w, h, trusted, dBg, dFg, area / n) * (1 - camouflage);
   return { mask, fg, bg, trend, confidence };
 }
@@ -385,9 +385,15 @@ function cutSmall(small: RawImage): SmallCut | undefined {
  * Share of the cut-out whose (trend-corrected) colour is within {@link CAMOUFLAGE_LEVELS} of the backdrop's
  * mean: a white product on white paper. Such parts are separated by faint edges only, so the cut may have
  * missed some of them (or taken backdrop for product) even when the colour models look decisive — the
- * seller should check the result.
+ * seller should check the result. Parts inside an outlined object or silhouette (`outlined`) do not count:
+ * a contour backs them.
  */
-function camouflagedShare(colours: Float32Array, mask: Uint8Array, trusted: Uint8Array): number {
+function camouflagedShare(
+  colours: Float32Array,
+  mask: Uint8Array,
+  trusted: Uint8Array,
+  outlined: Uint8Array,
+): number {
   const mean = meanOf(colours, trusted);
   if (!mean) return 0;
   let product = 0;
@@ -395,7 +401,7 @@ function camouflagedShare(colours: Float32Array, mask: Uint8Array, trusted: Uint
   for (let p = 0; p < mask.length; p++) {
     if (mask[p] !== 1) continue;
     product++;
-    if (distance3(colours, p * 3, mean) < CAMOUFLAGE_LEVELS) camouflaged++;
+    if (outlined[p] === 0 && distance3(colours, p * 3, mean) < CAMOUFLAGE_LEVELS) camouflaged++;
   }
   return product === 0 ? 0 : camouflaged / product;
 }
