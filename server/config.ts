@@ -84,6 +84,11 @@ const EnvSchema = z
       .min(1024)
       .default(15 * 1024 * 1024),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+    /**
+     * Worker threads for the local segmentation in each worker process (0: on the job's own thread).
+     * Match WORKER_CONCURRENCY so concurrent jobs segment in parallel.
+     */
+    SEGMENT_THREADS: z.coerce.number().int().min(0).max(32).default(2),
     JOB_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
     /** A hold not resolved after this long is released by the sweeper (its job is failed). */
     HOLD_TTL_MINUTES: z.coerce.number().int().min(1).default(30),

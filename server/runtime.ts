@@ -13,7 +13,14 @@ import { ShopeeClient } from './marketplaces/shopee/client.js';
 import { shopeeConnector } from './marketplaces/shopee/connector.js';
 import { TikTokClient } from './marketplaces/tiktok/client.js';
 import { tiktokConnector } from './marketplaces/tiktok/connector.js';
-import { type EnhanceOptions, enhance, inspectImage, renderWorkflowPreview } from './pipeline/index.js';
+import {
+  type EnhanceOptions,
+  enhance,
+  inspectImage,
+  type RawImage,
+  renderWorkflowPreview,
+  SegmentPool,
+} from './pipeline/index.js';
 import { createBackgroundRemover, OnnxMatteModel } from './providers/background-removal/index.js';
 import { createGenerators, GenerativeError } from './providers/generative/index.js';
 import { JobQueue } from './queue/index.js';
@@ -79,15 +86,19 @@ export function createRuntime(config: Config, logger: Logger, options: { db?: Db
 
 export const pipeline = { enhance, inspectImage };
 
+/** {@link pipeline} as a worker runs it; `close` stops its segmentation threads. */
+export type ConfiguredPipeline = typeof pipeline & { close(): Promise<void> };
+
 /**
- * The pipeline with the configured providers (background remover, scene generator, relighter) bound in,
- * so the worker passes nothing new: the providers' keys stay in this process's config, never in a job
- * payload (security.md "Queue").
+ * The pipeline with the configured providers (background remover, scene generator, relighter) and the
+ * segmentation threads (SEGMENT_THREADS) bound in, so the worker passes nothing new: the providers' keys
+ * stay in this process's config, never in a job payload (security.md "Queue").
  */
-export function createPipeline(config: Config, logger: Logger): typeof pipeline {
+export function createPipeline(config: Config, logger: Logger): ConfiguredPipeline {
   const backgroundRemover = createBackgroundRemover(config);
   const generators = createGenerators(config);
-  if (!backgroundRemover && !generators.sceneGenerator && !generators.relighter) return pipeline;
+  const threads = config.SEGMENT_THREADS > 0 ? new SegmentPool(config.SEGMENT_THREADS) : undefined;
+  const segmenter = threads ? { segmenter: (image: RawImage) => threads.segment(image) } : {};
   if (backgroundRemover instanceof OnnxMatteModel) {
     // Load the model now rather than in the first job, so a corrupt file shows in the log at start-up
     // (photos still succeed on the local segmentation; the missing-file case never got this far).
@@ -117,6 +128,7 @@ export function createPipeline(config: Config, logger: Logger): typeof pipeline 
         ...options,
         ...(backgroundRemover ? { backgroundRemover } : {}),
         ...generators,
+        ...segmenter,
       }).catch((error: unknown) => {
         // The seller reads AI_PROVIDER_…; the operator needs which provider and why (redacted: no key).
         const cause = error instanceof Error ? error.cause : undefined;
@@ -135,6 +147,9 @@ export function createPipeline(config: Config, logger: Logger): typeof pipeline 
         );
       }
       return output;
+    },
+    async close() {
+      await threads?.close();
     },
   };
 }

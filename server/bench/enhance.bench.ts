@@ -7,10 +7,10 @@
  *     the presets. BENCH_ONNX_MODEL=file (BENCH_ONNX_KIND, default isnet) cuts out with that ONNX model
  *     instead of our segmentation (weights from `npm run models:fetch`; parts 2 and 3 keep the default).
  *  2. A batch of BENCH_BATCH (default 100) 1200² photos through the real API + queue + worker (worker
- *     concurrency 2): wall time from the first submit until all succeeded, and the submission latency
+ *     concurrency 2, segmentation on 2 threads): wall time from the first submit until all succeeded, and the submission latency
  *     (BENCH_SUBMIT_CONCURRENCY, default 6 — a browser's connections per host — uploads in flight).
  *     The worker runs in this process (harness) unless --batch-child-worker.
- *  3. Peak RSS of a worker child process (MALLOC_ARENA_MAX=2, concurrency 2) running BENCH_RSS_JOBS
+ *  3. Peak RSS of a worker child process (MALLOC_ARENA_MAX=2, concurrency 2, 2 segmentation threads) running BENCH_RSS_JOBS
  *     (default 8) 6000×4000 JPEG jobs.
  *  4. Job submission under load: the API as its own process, POST /v1/jobs at 200 connections for 10 s
  *     (submit.bench.ts, which also runs alone and lists its own BENCH_SUBMIT_* settings).
@@ -35,6 +35,7 @@ import {
   OnnxMatteModel,
   type OnnxModelKind,
 } from '../providers/background-removal/index.js';
+import { createPipeline } from '../runtime.js';
 import { dropTemplate, prepareTemplate } from '../testing/db.js';
 import { ADMIN_TOKEN, call, type Harness, startHarness } from '../testing/harness.js';
 import { jobForm } from '../testing/images.js';
@@ -133,6 +134,7 @@ interface BatchResult {
   images: number;
   distinctPhotos: number;
   workerConcurrency: number;
+  segmentThreads: number;
   worker: 'in-process' | 'child';
   submitConcurrency: number;
   wallMs: number;
@@ -261,6 +263,7 @@ function spawnWorker(h: Harness, extraEnv: Record<string, string> = {}): ChildPr
           ',',
         ),
         WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+        SEGMENT_THREADS: String(WORKER_CONCURRENCY),
         ...extraEnv,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -317,7 +320,9 @@ async function batchThroughQueue(h: Harness, photos: Buffer[]): Promise<BatchRes
   note(`batch: ${BATCH} jobs through the queue (${batchInChild ? 'child' : 'in-process'} worker)…`);
   const seller = await newSeller(h, 100_000);
   const child = batchInChild ? spawnWorker(h) : undefined;
-  const inProcess = batchInChild ? undefined : h.startWorker();
+  // The worker's own pipeline (createPipeline): segmentation on SEGMENT_THREADS threads, as in production.
+  const pipeline = batchInChild ? undefined : createPipeline(h.config, h.runtime.logger);
+  const inProcess = pipeline ? h.startWorker({ pipeline }) : undefined;
   if (child) await new Promise((r) => setTimeout(r, 2000)); // let the child connect before the clock starts
   try {
     const started = performance.now();
@@ -330,6 +335,7 @@ async function batchThroughQueue(h: Harness, photos: Buffer[]): Promise<BatchRes
       images: BATCH,
       distinctPhotos: Math.min(BATCH, photos.length),
       workerConcurrency: WORKER_CONCURRENCY,
+      segmentThreads: h.config.SEGMENT_THREADS,
       worker: batchInChild ? 'child' : 'in-process',
       submitConcurrency: SUBMIT_CONCURRENCY,
       wallMs: Math.round(wallMs),
@@ -340,6 +346,7 @@ async function batchThroughQueue(h: Harness, photos: Buffer[]): Promise<BatchRes
     };
   } finally {
     await inProcess?.close();
+    await pipeline?.close();
     if (child) await stopWorker(child);
   }
 }
@@ -397,7 +404,11 @@ if (runBatch || runRss || runSubmit) {
   try {
     await prepareTemplate();
     if (runBatch || runRss) {
-      harness = await startHarness({ WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) });
+      harness = await startHarness({
+        WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+        // SEGMENT_THREADS=0 npm run bench measures the batch without segmentation threads.
+        SEGMENT_THREADS: process.env.SEGMENT_THREADS ?? String(WORKER_CONCURRENCY),
+      });
       if (runBatch)
         batch = await batchThroughQueue(
           harness,
@@ -482,7 +493,7 @@ else {
   console.log(`  process RSS ${result.rssMb} MB`);
   if (batch) {
     console.log(
-      `Batch through the queue: ${batch.images} × 1200² (${batch.distinctPhotos} distinct photos), ${batch.worker} worker, concurrency ${batch.workerConcurrency}`,
+      `Batch through the queue: ${batch.images} × 1200² (${batch.distinctPhotos} distinct photos), ${batch.worker} worker, concurrency ${batch.workerConcurrency}, ${batch.segmentThreads} segmentation threads`,
     );
     console.log(
       `  wall ${(batch.wallMs / 1000).toFixed(1)} s (${batch.perImageMs} ms/image), ${batch.failed} failed; submission p50 ${batch.submitP50Ms} ms, p99 ${batch.submitP99Ms} ms (${batch.submitConcurrency} in flight)`,
@@ -490,7 +501,7 @@ else {
   }
   if (workerRss) {
     console.log(
-      `Worker child process: ${workerRss.jobs} jobs of ${workerRss.inputPixels} JPEG (${(workerRss.inputBytes / 1e6).toFixed(1)} MB), concurrency ${workerRss.workerConcurrency}, MALLOC_ARENA_MAX=${workerRss.mallocArenaMax}`,
+      `Worker child process: ${workerRss.jobs} jobs of ${workerRss.inputPixels} JPEG (${(workerRss.inputBytes / 1e6).toFixed(1)} MB), concurrency ${workerRss.workerConcurrency} (as many segmentation threads), MALLOC_ARENA_MAX=${workerRss.mallocArenaMax}`,
     );
     console.log(
       `  RSS idle ${workerRss.idleRssMb} MB, peak ${workerRss.peakRssMb} MB (VmHWM ${workerRss.vmHwmMb} MB, 50 ms samples ${workerRss.sampledPeakRssMb} MB), wall ${(workerRss.wallMs / 1000).toFixed(1)} s, ${workerRss.failed} failed`,

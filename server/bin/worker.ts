@@ -7,12 +7,17 @@ import { startWorkerProcess } from '../worker/index.js';
 const config = loadConfigOrExit();
 const logger = createLogger(config.LOG_LEVEL, 'worker');
 const runtime = createRuntime(config, logger);
-const worker = startWorkerProcess(runtime, createPipeline(config, logger));
-logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+const pipeline = createPipeline(config, logger);
+const worker = startWorkerProcess(runtime, pipeline);
+logger.info(
+  { concurrency: config.WORKER_CONCURRENCY, segmentThreads: config.SEGMENT_THREADS },
+  'worker started',
+);
 
 async function shutdown(signal: string) {
   logger.info({ signal }, 'finishing in-flight jobs, then exiting');
   await worker.close();
+  await pipeline.close();
   await runtime.close();
   process.exit(0);
 }

@@ -32,7 +32,7 @@ import { type ComposedCanvas, generateBackdrop, relightComposed } from './genera
 import { inspectImage } from './inspect.js';
 import { onnxMatte } from './onnx-matte.js';
 import { remoteMatte } from './remote-matte.js';
-import { segment } from './segment.js';
+import { type SegmentResult, segment } from './segment.js';
 import { type ReflectionLayer, renderReflection, renderShadow, type ShadowLayer } from './shadow.js';
 import { fromRaw, type RawImage, toRaw } from './sharp.js';
 import { applyTone, planLighting } from './tone.js';
@@ -62,6 +62,11 @@ export type EnhanceOptions = ({ presetId: WorkflowPresetId } | { workflow: Workf
   sceneGenerator?: SceneGenerator;
   /** Runs `relight` lighting steps (IC-Light). Without one such a workflow fails AI_NOT_ENABLED. */
   relighter?: Relighter;
+  /**
+   * Runs the local segmentation, e.g. on a worker thread (segment-pool.ts). @defaultValue `segment` on
+   * this thread
+   */
+  segmenter?: (image: RawImage) => Promise<SegmentResult>;
 };
 
 /** Who produced the matte: none needed, the seller's own cut-out, our segmentation, or a provider. */
@@ -205,7 +210,7 @@ export async function enhance(input: Buffer, options: EnhanceOptions): Promise<E
     confidence = 1;
     matteMethod = 'cutout';
   } else {
-    const segmented = await ours(() => segment(rgb));
+    const segmented = await ours(() => (options.segmenter ?? segment)(rgb));
     matte = segmented.alpha;
     confidence = segmented.confidence;
     matteMethod = 'local';

@@ -10,5 +10,6 @@ export {
 export { type InputFormat, type InspectLimits, type InspectResult, inspectImage } from './inspect.js';
 export { computeMatte, type MatteOutput } from './matte.js';
 export { PREVIEW_WIDTH, renderWorkflowPreview } from './preview.js';
-export { MAX_INPUT_PIXELS } from './sharp.js';
+export { SegmentPool } from './segment-pool.js';
+export { MAX_INPUT_PIXELS, type RawImage } from './sharp.js';
 export { checkUploadRules, type EncodedImageFacts } from './upload-rules.js';

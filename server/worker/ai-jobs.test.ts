@@ -10,7 +10,7 @@ import { type FalSandbox, startFalSandbox } from '../../sandbox/providers/fal/in
 import { priceOfSteps } from '../../shared/pricing.js';
 import { findTemplate } from '../../shared/templates.js';
 import { Job } from '../db/models.js';
-import { createPipeline } from '../runtime.js';
+import { type ConfiguredPipeline, createPipeline } from '../runtime.js';
 import { call, type Harness, startHarness, waitFor } from '../testing/harness.js';
 import { jobForm, productJpeg } from '../testing/images.js';
 
@@ -61,6 +61,7 @@ const ledger = async (h: Harness, sellerId: string) =>
 
 describe('AI scene jobs with a provider', () => {
   let h: Harness;
+  let pipeline: ConfiguredPipeline | undefined;
   beforeAll(async () => {
     h = await startHarness({
       JOB_ATTEMPTS: '2',
@@ -70,9 +71,13 @@ describe('AI scene jobs with a provider', () => {
       AI_POLL_INTERVAL_MS: '20',
       AI_TIMEOUT_MS: '2000',
     });
-    h.startWorker({ pipeline: createPipeline(h.config, h.runtime.logger), tuning: FAST });
+    pipeline = createPipeline(h.config, h.runtime.logger);
+    h.startWorker({ pipeline, tuning: FAST });
   });
-  afterAll(() => h?.close());
+  afterAll(async () => {
+    await h?.close();
+    await pipeline?.close();
+  });
 
   it('generates the scene, succeeds and captures the template’s price', async () => {
     const { token, sellerId } = await seller(h);
@@ -118,6 +123,7 @@ describe('AI scene jobs with a provider', () => {
 
 describe('AI scene jobs with a provider that refuses', () => {
   let h: Harness;
+  let pipeline: ConfiguredPipeline | undefined;
   beforeAll(async () => {
     h = await startHarness({
       JOB_ATTEMPTS: '3',
@@ -126,9 +132,13 @@ describe('AI scene jobs with a provider that refuses', () => {
       FAL_BASE_URL: fal.baseUrl,
       AI_POLL_INTERVAL_MS: '20',
     });
-    h.startWorker({ pipeline: createPipeline(h.config, h.runtime.logger), tuning: FAST });
+    pipeline = createPipeline(h.config, h.runtime.logger);
+    h.startWorker({ pipeline, tuning: FAST });
   });
-  afterAll(() => h?.close());
+  afterAll(async () => {
+    await h?.close();
+    await pipeline?.close();
+  });
 
   it('out of provider credit (402): fails AI_PROVIDER_FAILED on the first attempt, hold released', async () => {
     fal.injectFault({ path: '/fal-ai/fast-sdxl', httpStatus: 402 });

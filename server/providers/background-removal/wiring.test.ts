@@ -33,7 +33,10 @@ describe('createPipeline', () => {
     const warn = vi.fn();
     const pipeline = createPipeline(config, { warn } as unknown as Logger);
     const photo = await makeProductPhoto({ width: 300, height: 300, background: 'plain' });
-    const output = await pipeline.enhance(photo.image, { presetId: 'shopee-white-studio' });
+    // The local fallback runs on the segmentation threads (SEGMENT_THREADS defaults to 2).
+    const output = await pipeline
+      .enhance(photo.image, { presetId: 'shopee-white-studio' })
+      .finally(() => pipeline.close());
     expect(output).toMatchObject({ matteMethod: 'local', matteFallbackReason: 'network', width: 1200 });
     expect(warn).toHaveBeenCalledOnce();
     expect(JSON.stringify(warn.mock.calls)).toContain('photoroom');
