@@ -179,8 +179,8 @@ const EnvSchema = z
     /** Between status polls. */
     AI_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(10_000).default(1000),
     /**
-     * Sandbox mode: image URLs may also come from these exact origins (the local CDN sandbox), which are
-     * allowed to resolve to loopback. Ignored unless SANDBOX_MODE is true.
+     * Sandbox mode: image URLs and provider result files may also come from these exact origins (a local
+     * CDN or provider sandbox), which are allowed to resolve to loopback. Ignored unless SANDBOX_MODE is true.
      */
     SANDBOX_MODE: bool,
     SANDBOX_IMAGE_ORIGINS: z

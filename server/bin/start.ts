@@ -175,6 +175,9 @@ async function main() {
       RELIGHT_PROVIDER: 'fal',
       FAL_KEY: secrets.sandboxProviderKey,
       FAL_BASE_URL: fal.baseUrl,
+      // The sandbox serves its result images from its own loopback origin: allowed by name, no other.
+      SANDBOX_MODE: 'true',
+      SANDBOX_IMAGE_ORIGINS: new URL(fal.baseUrl).origin,
     }),
     // Lets libvips use more than one thread on small machines (toolchain.md: ~185 → ~116 ms per image).
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',

@@ -35,7 +35,8 @@ afterAll(async () => {
   await replicate?.close();
 });
 
-const falClient = () => new FalGenerative({ apiKey: KEY, baseUrl: fal.baseUrl, pollIntervalMs: 5 });
+const falClient = () =>
+  new FalGenerative({ apiKey: KEY, baseUrl: fal.baseUrl, pollIntervalMs: 5, sandboxOrigins: [fal.baseUrl] });
 
 /** Lossless output so pixels can be compared exactly. */
 function workflow(background: BackgroundStep, lighting?: LightingStep): Workflow {
@@ -160,7 +161,16 @@ describe('IC-Light relight', () => {
 
   it.each([
     ['fal', () => falClient()],
-    ['Replicate', () => new ReplicateClient({ apiKey: KEY, baseUrl: replicate.baseUrl, pollIntervalMs: 5 })],
+    [
+      'Replicate',
+      () =>
+        new ReplicateClient({
+          apiKey: KEY,
+          baseUrl: replicate.baseUrl,
+          pollIntervalMs: 5,
+          sandboxOrigins: [replicate.baseUrl],
+        }),
+    ],
   ])(
     'via %s: brightens the product on the side the light comes from; outside the matte nothing changes',
     async (_name, client) => {

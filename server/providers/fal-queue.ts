@@ -60,7 +60,7 @@ export class FalQueue<E extends TransportError> {
     const origin = apiOrigin(options.baseUrl, 'fal baseUrl');
     this.#apiKey = options.apiKey;
     this.#transport = new ProviderTransport({ ...options, baseUrl: origin }, error);
-    this.#files = new ResultFiles(origin, { resultHosts: FAL_RESULT_HOSTS, ...options }, error);
+    this.#files = new ResultFiles({ resultHosts: FAL_RESULT_HOSTS, ...options }, error);
     this.#pollIntervalMs = options.pollIntervalMs ?? 500;
     this.#deadlineMs = options.deadlineMs ?? 60_000;
   }

@@ -3,9 +3,8 @@
  * from an answer, so it is fetched like a seller's image URL (security.md "Fetching image URLs"): through
  * the SSRF-safe fetch, https on an allowlisted result host only, every resolved address checked at
  * connect time, a byte cap and a deadline. The provider's key is never sent there (it is not the API).
- *
- * A loopback http API origin (a sandbox on this machine) may also serve its own files, as the fal
- * BiRefNet client always allowed: only then, and only that exact origin.
+ * A provider sandbox on this machine serves its files from loopback: only origins the operator lists
+ * (`sandboxOrigins`, from SANDBOX_IMAGE_ORIGINS with SANDBOX_MODE) may.
  */
 import { isAppError } from '../errors.js';
 import { safeFetchImage } from '../net/safe-fetch.js';
@@ -14,9 +13,11 @@ import type { ProviderErrorFactory, TransportError } from './transport.js';
 export interface ResultFileOptions {
   /**
    * Hosts the provider serves results from: exact names, or `*.example.com` for any subdomain.
-   * @defaultValue none: only a loopback API origin's own files
+   * @defaultValue none
    */
   resultHosts?: readonly string[];
+  /** Exact local origins (a provider sandbox) allowed to serve results over http and resolve to loopback. */
+  sandboxOrigins?: readonly string[];
   /** @defaultValue 50 MB */
   maxBytes?: number;
   /** @defaultValue 30000 */
@@ -31,22 +32,11 @@ export function hostAllowed(hostname: string, patterns: readonly string[]): bool
   });
 }
 
-function loopbackHttpOrigin(origin: string): string[] {
-  const url = new URL(origin);
-  return url.protocol === 'http:' && /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/.test(url.hostname)
-    ? [origin]
-    : [];
-}
-
 export class ResultFiles<E extends TransportError> {
-  readonly #sandboxOrigins: string[];
   constructor(
-    apiOrigin: string,
     readonly options: ResultFileOptions,
     readonly error: ProviderErrorFactory<E>,
-  ) {
-    this.#sandboxOrigins = loopbackHttpOrigin(apiOrigin);
-  }
+  ) {}
 
   async download(raw: string): Promise<Buffer> {
     let url: URL;
@@ -61,7 +51,7 @@ export class ResultFiles<E extends TransportError> {
     try {
       return await safeFetchImage(url.toString(), {
         allowedHosts: allowed,
-        sandboxOrigins: this.#sandboxOrigins,
+        sandboxOrigins: this.options.sandboxOrigins ?? [],
         maxBytes: this.options.maxBytes ?? 50 * 1024 * 1024,
         timeoutMs: this.options.timeoutMs ?? 30_000,
         maxRedirects: 3,

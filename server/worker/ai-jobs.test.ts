@@ -68,6 +68,8 @@ describe('AI scene jobs with a provider', () => {
       AI_SCENE_PROVIDER: 'fal',
       FAL_KEY: KEY,
       FAL_BASE_URL: fal.baseUrl,
+      SANDBOX_MODE: 'true',
+      SANDBOX_IMAGE_ORIGINS: fal.baseUrl,
       AI_POLL_INTERVAL_MS: '20',
       AI_TIMEOUT_MS: '2000',
     });
@@ -130,6 +132,8 @@ describe('AI scene jobs with a provider that refuses', () => {
       AI_SCENE_PROVIDER: 'fal',
       FAL_KEY: KEY,
       FAL_BASE_URL: fal.baseUrl,
+      SANDBOX_MODE: 'true',
+      SANDBOX_IMAGE_ORIGINS: fal.baseUrl,
       AI_POLL_INTERVAL_MS: '20',
     });
     pipeline = createPipeline(h.config, h.runtime.logger);

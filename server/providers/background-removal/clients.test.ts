@@ -64,7 +64,8 @@ const cases: Array<{
   {
     name: 'fal BiRefNet',
     start: startFalSandbox,
-    client: (o) => new FalClient({ ...o, pollIntervalMs: 20 }),
+    // The sandbox serves the result file from its own loopback origin: allowed by name.
+    client: (o) => new FalClient({ ...o, pollIntervalMs: 20, sandboxOrigins: [new URL(o.baseUrl).origin] }),
     path: '/fal-ai/birefnet',
   },
 ];
@@ -193,6 +194,7 @@ describe('fal queue', () => {
     const png = await new FalClient({
       apiKey: KEY,
       baseUrl: sandbox.baseUrl,
+      sandboxOrigins: [sandbox.baseUrl],
       pollIntervalMs: 10,
     }).removeBackground(photo);
     expect(await sharp(png).metadata()).toMatchObject({ width: 240, height: 180, hasAlpha: true });
@@ -212,6 +214,7 @@ describe('fal queue', () => {
     const client = new FalClient({
       apiKey: KEY,
       baseUrl: sandbox.baseUrl,
+      sandboxOrigins: [sandbox.baseUrl],
       pollIntervalMs: 200,
       deadlineMs: 100,
     });
@@ -223,6 +226,7 @@ describe('fal queue', () => {
     const client = new FalClient({
       apiKey: KEY,
       baseUrl: sandbox.baseUrl,
+      sandboxOrigins: [sandbox.baseUrl],
       pollIntervalMs: 10,
       retryMinTimeoutMs: 10,
     });

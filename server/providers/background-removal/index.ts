@@ -51,6 +51,7 @@ export function createBackgroundRemover(config: Config): MatteSource | undefined
         baseUrl: config.FAL_BASE_URL,
         timeoutMs,
         resultHosts: config.FAL_RESULT_HOSTS,
+        sandboxOrigins: config.SANDBOX_MODE ? config.SANDBOX_IMAGE_ORIGINS : [],
       });
     case 'onnx':
       return new OnnxMatteModel({

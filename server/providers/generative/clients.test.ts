@@ -64,6 +64,7 @@ describe('fal generation client', () => {
     new FalGenerative({
       apiKey: KEY,
       baseUrl: sandbox.baseUrl,
+      sandboxOrigins: [sandbox.baseUrl],
       pollIntervalMs: 10,
       sleep: async (ms) => {
         sleeps.push(ms);
@@ -92,6 +93,14 @@ describe('fal generation client', () => {
     // Same prompt and seed, same scene; another prompt, another one.
     expect((await make().generateScene(SCENE)).equals(png)).toBe(true);
     expect((await make().generateScene({ ...SCENE, prompt: 'a tropical beach' })).equals(png)).toBe(false);
+  });
+
+  it('refuses a result file on a loopback origin nobody listed (the API origin is no exception)', async () => {
+    sandbox.requestLog.length = 0;
+    const error = await failure(make({ sandboxOrigins: [] }).generateScene(SCENE));
+    expect(error.kind).toBe('malformed');
+    // The answer was read; the file on 127.0.0.1 was never fetched.
+    expect(sandbox.requestLog.map(path)).not.toContain('GET /files/ID.png 200');
   });
 
   it('relights with IC-Light from the requested side', async () => {
@@ -191,6 +200,7 @@ describe('Replicate client', () => {
     new ReplicateClient({
       apiKey: KEY,
       baseUrl: sandbox.baseUrl,
+      sandboxOrigins: [sandbox.baseUrl],
       pollIntervalMs: 10,
       sleep: async (ms) => {
         sleeps.push(ms);

@@ -32,6 +32,8 @@ type GenerativeConfig = Pick<
   | 'AI_TIMEOUT_MS'
   | 'AI_DEADLINE_MS'
   | 'AI_POLL_INTERVAL_MS'
+  | 'SANDBOX_MODE'
+  | 'SANDBOX_IMAGE_ORIGINS'
 >;
 
 /** Which AI steps this server can run: what job submission checks before it charges anything. */
@@ -44,6 +46,8 @@ function common(config: GenerativeConfig) {
     timeoutMs: config.AI_TIMEOUT_MS,
     deadlineMs: config.AI_DEADLINE_MS,
     pollIntervalMs: config.AI_POLL_INTERVAL_MS,
+    // A provider sandbox serves its result files from loopback: only the origins the operator lists.
+    sandboxOrigins: config.SANDBOX_MODE ? config.SANDBOX_IMAGE_ORIGINS : [],
   };
 }
 

@@ -76,7 +76,6 @@ export class ReplicateClient implements SceneGenerator, Relighter {
       generativeError('replicate'),
     );
     this.#files = new ResultFiles(
-      this.#origin,
       { resultHosts: REPLICATE_RESULT_HOSTS, ...options },
       generativeError('replicate'),
     );
