@@ -17,26 +17,31 @@ import { createDb } from '../db/knex.js';
 import { Seller } from '../db/models.js';
 import { reencryptAllTokens } from '../services/connections.js';
 import { addCredits, balanceOf } from '../services/credits.js';
+import { commandLine } from './cli.js';
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    email: { type: 'string' },
-    amount: { type: 'string' },
-    note: { type: 'string' },
-    tier: { type: 'string' },
-  },
-});
-const [command] = positionals;
 const usage =
   'usage: npm run admin -- <topup|adjust|balance> --email E [--amount N] [--note T] | set-tier --email E --tier T | rotate-keys';
+const cli = commandLine(usage, () =>
+  parseArgs({
+    allowPositionals: true,
+    strict: true,
+    options: {
+      email: { type: 'string' },
+      amount: { type: 'string' },
+      note: { type: 'string' },
+      tier: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }),
+);
+const { positionals, values } = cli;
+const [command] = positionals;
+const COMMANDS = ['topup', 'adjust', 'balance', 'set-tier', 'rotate-keys'];
+if (!command || !COMMANDS.includes(command)) cli.usageError(`Name one command: ${COMMANDS.join(', ')}.`);
+if (command !== 'rotate-keys' && !values.email) cli.usageError(`${command} needs --email.`);
 if (!process.env.DATABASE_URL) {
   console.error('DATABASE_URL is required');
   process.exit(78);
-}
-if (!command || (command !== 'rotate-keys' && !values.email)) {
-  console.error(usage);
-  process.exit(64);
 }
 const db = createDb(process.env.DATABASE_URL);
 

@@ -11,6 +11,7 @@ import { WORKFLOW_PRESET_IDS, type WorkflowPresetId } from '../../shared/presets
 import { isAppError } from '../errors.js';
 import { computeMatte, enhance } from '../pipeline/index.js';
 import { sniffFormat } from '../pipeline/inspect.js';
+import { commandLine } from './cli.js';
 
 const USAGE = `Usage: npm run enhance -- [--preset <id>] --in <file|folder> --out <folder> [--matte] [--tier <tier>]
 
@@ -23,39 +24,26 @@ const USAGE = `Usage: npm run enhance -- [--preset <id>] --in <file|folder> --ou
 
 Exit codes: 0 all files done, 1 some file failed, 64 bad usage.`;
 
-const EX_USAGE = 64;
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp']);
 const EXTENSION_OF = { jpeg: 'jpg', png: 'png', webp: 'webp' } as const;
 
-function usageError(message: string): never {
-  process.stderr.write(`${message}\n\n${USAGE}\n`);
-  process.exit(EX_USAGE);
-}
-
-function parse() {
-  try {
-    return parseArgs({
-      options: {
-        preset: { type: 'string', default: 'shopee-white-studio' },
-        in: { type: 'string' },
-        out: { type: 'string' },
-        matte: { type: 'boolean', default: false },
-        tier: { type: 'string', default: 'professional' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-}
-
-const args = parse();
-if (args.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+const cli = commandLine(USAGE, () =>
+  parseArgs({
+    options: {
+      preset: { type: 'string', default: 'shopee-white-studio' },
+      in: { type: 'string' },
+      out: { type: 'string' },
+      matte: { type: 'boolean', default: false },
+      tier: { type: 'string', default: 'professional' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  }),
+);
+const args = cli.values;
+// Annotated, so a call narrows like `process.exit` does.
+const usageError: (message: string) => never = cli.usageError;
 if (!(WORKFLOW_PRESET_IDS as readonly string[]).includes(args.preset)) {
   usageError(`Unknown preset "${args.preset}". Valid presets:\n  ${WORKFLOW_PRESET_IDS.join('\n  ')}`);
 }

@@ -13,6 +13,7 @@ import {
   ONNX_MODELS,
   type OnnxModelKind,
 } from '../providers/background-removal/onnx-models.js';
+import { commandLine } from './cli.js';
 
 const USAGE = `Usage: npm run models:fetch -- <${ONNX_MODEL_KINDS.join('|')}> [--out PATH] [--sha256 HEX] [--url URL]
 
@@ -25,35 +26,21 @@ ${ONNX_MODEL_KINDS.map((k) => `  ${k.padEnd(9)} ${ONNX_MODELS[k].fileName} (${ON
 
 Exit codes: 0 saved, 1 download failed or checksum mismatch, 64 bad usage.`;
 
-const EX_USAGE = 64;
-
-function usageError(message: string): never {
-  process.stderr.write(`${message}\n\n${USAGE}\n`);
-  process.exit(EX_USAGE);
-}
-
-function parse() {
-  try {
-    return parseArgs({
-      options: {
-        out: { type: 'string' },
-        sha256: { type: 'string' },
-        url: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-}
-
-const { values: args, positionals } = parse();
-if (args.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+const cli = commandLine(USAGE, () =>
+  parseArgs({
+    options: {
+      out: { type: 'string' },
+      sha256: { type: 'string' },
+      url: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: true,
+  }),
+);
+const { values: args, positionals } = cli;
+// Annotated, so a call narrows like `process.exit` does.
+const usageError: (message: string) => never = cli.usageError;
 const requested = positionals[0];
 if (!requested || positionals.length > 1) usageError('Name exactly one model.');
 if (NON_COMMERCIAL_MODEL.test(requested)) usageError(`${requested}: ${NON_COMMERCIAL_MESSAGE}.`);
