@@ -24,6 +24,7 @@ import {
 import { AppError, isAppError } from '../errors.js';
 import type { BackgroundRemovalProvider, MatteSource } from '../providers/background-removal/types.js';
 import type { Relighter, SceneGenerator } from '../providers/generative/types.js';
+import { type AnswerMemo, remembering } from './answers.js';
 import { parseHex, renderBackdrop, solid } from './backdrop.js';
 import { composite, decontaminateEdges } from './compose.js';
 import { decodeForWork } from './decode.js';
@@ -67,6 +68,8 @@ export type EnhanceOptions = ({ presetId: WorkflowPresetId } | { workflow: Workf
    * this thread
    */
   segmenter?: (image: RawImage) => Promise<SegmentResult>;
+  /** Hosted models' answers from earlier attempts of this job (answers.ts): reused, not paid for again. */
+  answers?: AnswerMemo;
 };
 
 /** Who produced the matte: none needed, the seller's own cut-out, our segmentation, or a provider. */
@@ -187,15 +190,17 @@ export async function enhance(input: Buffer, options: EnhanceOptions): Promise<E
   let matteMethod: MatteMethod;
   let matteFallbackReason: string | undefined;
   const remote = plan.removeBackground && !cutout ? options.backgroundRemover : undefined;
+  const memo = remembering(options.answers);
   const fromProvider = remote
-    ? await (remote.provider === 'onnx' ? onnxMatte(rgb, remote) : remoteMatte(rgb, remote)).catch(
-        (error: unknown) => {
-          // Any provider failure (key, quota, outage, timeout, odd answer, unloadable model) costs quality,
-          // never the job.
-          matteFallbackReason = error instanceof Error && 'kind' in error ? String(error.kind) : 'error';
-          return undefined;
-        },
-      )
+    ? await (remote.provider === 'onnx'
+        ? onnxMatte(rgb, remote)
+        : remoteMatte(rgb, memo.remover(remote))
+      ).catch((error: unknown) => {
+        // Any provider failure (key, quota, outage, timeout, odd answer, unloadable model) costs quality,
+        // never the job.
+        matteFallbackReason = error instanceof Error && 'kind' in error ? String(error.kind) : 'error';
+        return undefined;
+      })
     : undefined;
   if (remote && fromProvider) {
     ({ alpha: matte, confidence } = fromProvider);
@@ -221,9 +226,14 @@ export async function enhance(input: Buffer, options: EnhanceOptions): Promise<E
   let sceneBackdrop: RawImage | undefined;
   if (plan.background?.kind === 'ai_scene' && options.sceneGenerator) {
     await progress(45, 'scene');
-    sceneBackdrop = await generateBackdrop(plan.background, plan.canvas, options.sceneGenerator, {
-      onProgress: () => options.onProgress?.(50, 'scene'),
-    });
+    sceneBackdrop = await generateBackdrop(
+      plan.background,
+      plan.canvas,
+      memo.scenes(options.sceneGenerator),
+      {
+        onProgress: () => options.onProgress?.(50, 'scene'),
+      },
+    );
     lap('scene');
   }
 
@@ -233,7 +243,7 @@ export async function enhance(input: Buffer, options: EnhanceOptions): Promise<E
 
   let canvas = composed.image;
   if (plan.lighting?.kind === 'relight' && options.relighter) {
-    canvas = await relightComposed(composed, plan.lighting, options.relighter, {
+    canvas = await relightComposed(composed, plan.lighting, memo.relighter(options.relighter), {
       onProgress: () => options.onProgress?.(80, 'relight'),
     });
     lap('relight');

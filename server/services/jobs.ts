@@ -38,6 +38,8 @@ export interface JobsDeps {
 
 export const inputKey = (jobId: string) => `inputs/${jobId}`;
 export const resultKey = (jobId: string) => `results/${jobId}.jpg`;
+/** A hosted model's answer kept across the job's attempts (pipeline/answers.ts). */
+export const answerKey = (jobId: string, step: string) => `answers/${jobId}/${step}`;
 const ACTIVE = ['queued', 'processing'] as const;
 
 function requestHash(body: CreateJobBody, upload: Buffer | undefined): string {

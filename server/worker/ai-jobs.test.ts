@@ -10,7 +10,9 @@ import { type FalSandbox, startFalSandbox } from '../../sandbox/providers/fal/in
 import { priceOfSteps } from '../../shared/pricing.js';
 import { findTemplate } from '../../shared/templates.js';
 import { Job } from '../db/models.js';
+import { ANSWER_STEPS } from '../pipeline/answers.js';
 import { type ConfiguredPipeline, createPipeline } from '../runtime.js';
+import { answerKey } from '../services/jobs.js';
 import { call, type Harness, startHarness, waitFor } from '../testing/harness.js';
 import { jobForm, productJpeg } from '../testing/images.js';
 
@@ -201,5 +203,58 @@ describe('AI scene jobs without a provider', () => {
       headers: { 'idempotency-key': randomUUID() },
     });
     expect(ok.status).toBe(202);
+  });
+});
+
+describe('AI jobs retried after a later step failed', () => {
+  const RELIT = 'ai-scene-golden-hour-relit';
+  let h: Harness;
+  let pipeline: ConfiguredPipeline | undefined;
+  beforeAll(async () => {
+    h = await startHarness({
+      JOB_ATTEMPTS: '2',
+      AI_SCENE_PROVIDER: 'fal',
+      RELIGHT_PROVIDER: 'fal',
+      FAL_KEY: KEY,
+      FAL_BASE_URL: fal.baseUrl,
+      SANDBOX_MODE: 'true',
+      SANDBOX_IMAGE_ORIGINS: fal.baseUrl,
+      AI_POLL_INTERVAL_MS: '20',
+      AI_TIMEOUT_MS: '2000',
+    });
+    pipeline = createPipeline(h.config, h.runtime.logger);
+    h.startWorker({ pipeline, tuning: FAST });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await pipeline?.close();
+  });
+
+  it('reuse the scene they already paid for, and keep no answers once done', async () => {
+    // IC-Light is down for the whole first attempt (a try and two client retries), then back.
+    fal.injectFault({ path: '/fal-ai/iclight-v2', httpStatus: 503, times: 3, bare: true });
+    const { token } = await seller(h);
+    const before = fal.requestLog.length;
+    const created = await call(h.baseUrl, 'POST', '/v1/jobs', {
+      token,
+      form: jobForm(
+        { kind: 'enhance', marketplace: 'shopee', productId: '100001', slot: '0', templateId: RELIT },
+        image,
+      ),
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(created.status).toBe(202);
+    const job = await waitFor(async () => {
+      const row = await Job.query(h.database.db).findById(created.body.id);
+      return row?.status === 'succeeded' || row?.status === 'failed' ? row : undefined;
+    });
+    expect(job).toMatchObject({ status: 'succeeded', attempts: 2 });
+    const calls = fal.requestLog.slice(before).filter((e) => e.method === 'POST');
+    // One scene for two attempts; IC-Light asked four times (three refused, then answered).
+    expect(calls.filter((e) => e.path === '/fal-ai/fast-sdxl')).toHaveLength(1);
+    expect(calls.filter((e) => e.path === '/fal-ai/iclight-v2')).toHaveLength(4);
+    for (const step of ANSWER_STEPS) {
+      expect(await h.runtime.storage.get(answerKey(created.body.id, step))).toBeUndefined();
+    }
   });
 });

@@ -8,8 +8,10 @@ import type { Db } from '../db/knex.js';
 import { Job, type ResultMeta, Seller } from '../db/models.js';
 import type { Logger } from '../logger.js';
 import { type SafeFetchPolicy, safeFetchImage } from '../net/safe-fetch.js';
+import { ANSWER_STEPS, type AnswerMemo } from '../pipeline/answers.js';
 import { type JobHandler, PermanentJobError } from '../queue/index.js';
 import {
+  answerKey,
   completeJob,
   failJob,
   inputKey,
@@ -30,8 +32,24 @@ export interface Pipeline {
       /** The listing the result goes to: its upload rules apply too. Exports for other platforms omit it. */
       marketplace?: Marketplace;
       onProgress?: (percent: number, stage: string) => void | Promise<void>;
+      /** Hosted models' answers kept across the job's attempts. */
+      answers?: AnswerMemo;
     },
   ): Promise<Omit<ResultMeta, 'format'> & { data: Buffer; format: string }>;
+}
+
+/** The job's hosted-model answers, in storage until the job ends (a retry reuses them, pipeline/answers.ts). */
+function answerMemo(storage: Storage, jobId: string): AnswerMemo {
+  return {
+    get: (step) => storage.get(answerKey(jobId, step)),
+    put: (step, answer) => storage.put(answerKey(jobId, step), answer),
+  };
+}
+
+async function forgetAnswers(storage: Storage, jobId: string): Promise<void> {
+  await Promise.all(
+    ANSWER_STEPS.map((step) => storage.delete(answerKey(jobId, step)).catch(() => undefined)),
+  );
 }
 
 /** A template job runs the template's steps as a workflow; a preset job names its preset. */
@@ -101,6 +119,7 @@ export function enhanceHandler(deps: {
           ...whatToRun(job),
           tier: owner.tier,
           marketplace: job.marketplace,
+          answers: answerMemo(storage, id),
           onProgress: async (percent, stage) => {
             await reportProgress(db, id, Math.max(10, Math.min(95, percent)), stage);
             await ctx.updateProgress(percent);
@@ -117,6 +136,7 @@ export function enhanceHandler(deps: {
           matteMethod: output.matteMethod,
           matteFallbackReason: output.matteFallbackReason,
         });
+        await forgetAnswers(storage, id);
       } catch (error) {
         rethrowClassified(error, PERMANENT);
       }
@@ -124,6 +144,7 @@ export function enhanceHandler(deps: {
     async onFinalFailure({ id }, error) {
       const code = finalFailureCode(error, TOLD_AS_IS);
       if (await failJob(db, id, code)) deps.logger.info({ jobId: id, code }, 'job failed; hold released');
+      await forgetAnswers(storage, id);
     },
   };
 }
