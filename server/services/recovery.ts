@@ -25,6 +25,13 @@ export interface ReconcileResult {
   failed: string[];
 }
 
+export interface ReconcileOptions {
+  staleMs: number;
+  maxAttempts: number;
+  /** Called (best effort) for each job this pass failed, e.g. to delete files the job kept. */
+  onFailed?: (jobId: string) => Promise<void>;
+}
+
 /**
  * Active jobs untouched for `staleMs`: if the queue has no record of them (Redis restarted), enqueue them
  * again; if the queue says failed or completed but the row is still active (the final write was lost),
@@ -34,7 +41,7 @@ export async function reconcile(
   db: Db,
   queue: Enqueuer,
   logger: Logger,
-  options: { staleMs: number; maxAttempts: number },
+  options: ReconcileOptions,
 ): Promise<ReconcileResult> {
   const result: ReconcileResult = { requeued: [], failed: [] };
   const stale = await Job.query(db)
@@ -66,6 +73,7 @@ export async function reconcile(
     if (await failJob(db, jobId, 'PROCESSING_FAILED')) result.failed.push(jobId);
   }
   if (result.requeued.length || result.failed.length) logger.warn(result, 'recovery repaired jobs');
+  for (const jobId of result.failed) await options.onFailed?.(jobId).catch(() => undefined);
   return result;
 }
 
@@ -74,7 +82,7 @@ export function startRecoveryLoop(
   db: Db,
   queue: Enqueuer,
   logger: Logger,
-  options: { relayEveryMs: number; reconcileEveryMs: number; staleMs: number; maxAttempts: number },
+  options: ReconcileOptions & { relayEveryMs: number; reconcileEveryMs: number },
 ): { stop(): void } {
   const relay = setInterval(() => {
     relayOutbox(db, queue).catch((err: unknown) => logger.error({ err }, 'outbox relay failed'));

@@ -46,7 +46,8 @@ function answerMemo(storage: Storage, jobId: string): AnswerMemo {
   };
 }
 
-async function forgetAnswers(storage: Storage, jobId: string): Promise<void> {
+/** Deletes the job's kept answers: when it ends, however it ends. */
+export async function forgetAnswers(storage: Storage, jobId: string): Promise<void> {
   await Promise.all(
     ANSWER_STEPS.map((step) => storage.delete(answerKey(jobId, step)).catch(() => undefined)),
   );

@@ -6,7 +6,7 @@ import { createRegistry, type RunningWorker, startWorker } from '../queue/index.
 import type { Runtime } from '../runtime.js';
 import { expireExports } from '../services/exports.js';
 import { startRecoveryLoop } from '../services/recovery.js';
-import { enhanceHandler, type Pipeline } from './enhance.js';
+import { enhanceHandler, forgetAnswers, type Pipeline } from './enhance.js';
 import { exportHandler } from './export.js';
 
 export interface WorkerTuning {
@@ -58,6 +58,8 @@ export function startWorkerProcess(
     reconcileEveryMs: tuning.reconcileEveryMs ?? 15_000,
     staleMs: tuning.staleMs ?? 60_000,
     maxAttempts: config.JOB_ATTEMPTS,
+    // A job the reconciler fails (expired hold, lost queue entry) never reaches onFinalFailure.
+    onFailed: (jobId) => forgetAnswers(storage, jobId),
   });
   const sweep = setInterval(
     () => {

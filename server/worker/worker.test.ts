@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { priceOfPreset } from '../../shared/pricing.js';
 import { Job } from '../db/models.js';
 import { AppError } from '../errors.js';
+import { answerKey } from '../services/jobs.js';
 import { reconcile, relayOutbox } from '../services/recovery.js';
 import { call, type Harness, startHarness, waitFor } from '../testing/harness.js';
 import { jobForm, productJpeg } from '../testing/images.js';
-import type { Pipeline } from './enhance.js';
+import { forgetAnswers, type Pipeline } from './enhance.js';
 
 const PRICE = priceOfPreset('shopee-white-studio');
 const FAST = {
@@ -191,6 +192,31 @@ describe('worker', () => {
     expect((await finished(secondId)).status).toBe('succeeded');
     expect(await ledgerKinds(sellerId)).toEqual(['grant:50', `hold:-${PRICE}`, 'capture:0']);
     await worker.close();
+  });
+
+  it('a hold past its expiry fails the job, releases the hold once and deletes the answers it kept', async () => {
+    const { sellerId, jobId } = await newSellerWithJob();
+    // No worker runs: as if every worker were down until the hold expired, after one attempt had kept an
+    // AI scene for its retries.
+    await h.runtime.storage.put(answerKey(jobId, 'scene'), Buffer.from('kept scene'));
+    await h.database
+      .db('credit_holds')
+      .where({ jobId })
+      .update({ expiresAt: new Date(Date.now() - 1000) });
+    const forgotten: string[] = [];
+    const repaired = await reconcile(h.database.db, h.runtime.queue, h.runtime.logger, {
+      staleMs: 3_600_000,
+      maxAttempts: 2,
+      onFailed: async (id) => {
+        forgotten.push(id);
+        await forgetAnswers(h.runtime.storage, id);
+      },
+    });
+    expect(repaired.failed).toEqual([jobId]);
+    expect(forgotten).toEqual([jobId]);
+    expect(await h.runtime.storage.get(answerKey(jobId, 'scene'))).toBeUndefined();
+    expect((await Job.query(h.database.db).findById(jobId))?.status).toBe('failed');
+    expect(await ledgerKinds(sellerId)).toEqual(['grant:50', `hold:-${PRICE}`, `release:${PRICE}`]);
   });
 
   it('survives PostgreSQL terminating its connections mid-flight: every job ends, every hold resolved once', async () => {
