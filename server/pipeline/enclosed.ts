@@ -11,6 +11,8 @@
  * banding and differ from their surroundings only by being darker. Neither counts.
  */
 
+import { components } from './components.js';
+
 /** Frame stretches shorter than this share of the perimeter may be a product cut off by the frame. */
 const SHORT_STRETCH = 0.15;
 /**
@@ -30,16 +32,16 @@ export interface EnclosedOptions {
   edge: number;
   /** Radius (grid pixels) of the flooding disc: openings narrower than twice this close. */
   radius: number;
+  /**
+   * Regions must reach the frame's middle (this share inset from each side) to be the product: other
+   * things on the table are enclosed too, and bands between them and the product would join them to it.
+   */
+  centreInset: number;
 }
 
 export interface SilhouetteOptions extends EnclosedOptions {
   /** Colour distance (levels) from the surroundings above which a pixel departs from the backdrop. */
   threshold: number;
-  /**
-   * Regions must reach the frame's middle (this share inset from each side): other things on the table
-   * are enclosed too, and bands between them and the product would join them to it.
-   */
-  centreInset: number;
 }
 
 export interface EnclosedRegions {
@@ -47,6 +49,10 @@ export interface EnclosedRegions {
   labels: Int32Array;
   /** Pixels per region. */
   sizes: number[];
+  /** Per region: it reaches the frame (a product cut off by it, or other things on the table). */
+  touchesBorder: boolean[];
+  /** Per region: it reaches the middle of the frame (`centreInset`). */
+  touchesCentre: boolean[];
   /** 1 = an edge pixel. */
   edge: Uint8Array;
   /** 1 = swept by the flooding disc: backdrop. */
@@ -72,22 +78,12 @@ export function silhouettes(data: Uint8Array, w: number, h: number, options: Sil
   }
   // Central, or cut off by the frame (off-centre by nature) when nothing central is a candidate: other
   // things on the table run off the frame too.
-  const central = new Uint8Array(sizes.length);
-  const framed = new Uint8Array(sizes.length);
-  const inset = options.centreInset;
-  for (let p = 0; p < n; p++) {
-    const id = labels[p]!;
-    if (id < 0) continue;
-    const x = p % w;
-    const y = (p - x) / w;
-    if (x === 0 || y === 0 || x === w - 1 || y === h - 1) framed[id] = 1;
-    if (x >= w * inset && x < w * (1 - inset) && y >= h * inset && y < h * (1 - inset)) central[id] = 1;
-  }
   const departs = sizes.map(
     (size, id) => big[id] === true && !Number.isNaN(around[id * 3]!) && unlike[id]! >= size * UNLIKE_SHARE,
   );
-  const anyCentral = departs.some((ok, id) => ok && central[id] === 1);
-  const accepted = departs.map((ok, id) => ok && (anyCentral ? central[id] === 1 : framed[id] === 1));
+  const { touchesCentre: central, touchesBorder: framed } = regions;
+  const anyCentral = departs.some((ok, id) => ok && central[id]);
+  const accepted = departs.map((ok, id) => ok && (anyCentral ? central[id] : framed[id]) === true);
   const inAccepted = new Uint8Array(n);
   const out = new Uint8Array(n);
   for (let p = 0; p < n; p++) {
@@ -136,7 +132,7 @@ export function enclosedRegions(
   const swept = sweep(toEdge, w, h, options.radius);
   const free = new Uint8Array(n);
   for (let p = 0; p < n; p++) free[p] = edge[p] === 0 && swept[p] === 0 ? 1 : 0;
-  return { ...label(free, w, h), edge, swept };
+  return { ...components(free, w, h, 1, options.centreInset), edge, swept };
 }
 
 /** The pixels a disc of `radius` covers, flooding in from the frame between edges (1 = covered). */
@@ -194,34 +190,6 @@ function floodStarts(toEdge: Float32Array, w: number, h: number, radius: number)
   }
   const long = stretches.filter((s) => s.length >= perimeter.length * SHORT_STRETCH);
   return (long.length > 0 && stretches.length <= MAX_STRETCHES ? long : stretches).flat();
-}
-
-function label(mask: Uint8Array, w: number, h: number): Pick<EnclosedRegions, 'labels' | 'sizes'> {
-  const n = w * h;
-  const labels = new Int32Array(n).fill(-1);
-  const sizes: number[] = [];
-  const stack = new Int32Array(n);
-  for (let start = 0; start < n; start++) {
-    if (mask[start] !== 1 || labels[start]! >= 0) continue;
-    const id = sizes.length;
-    let size = 0;
-    let top = 0;
-    stack[top++] = start;
-    labels[start] = id;
-    while (top > 0) {
-      const p = stack[--top]!;
-      size++;
-      const x = p % w;
-      const neighbours = [x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, p - w, p + w];
-      for (const q of neighbours) {
-        if (q < 0 || q >= n || mask[q] !== 1 || labels[q]! >= 0) continue;
-        labels[q] = id;
-        stack[top++] = q;
-      }
-    }
-    sizes.push(size);
-  }
-  return { labels, sizes };
 }
 
 /**

@@ -35,6 +35,22 @@ beforeAll(async () => {
 });
 afterAll(() => fal?.close());
 
+/** A harness whose worker runs the configured pipeline against the fal sandbox (plus `env`). */
+async function aiHarness(env: Record<string, string>) {
+  const h = await startHarness({
+    FAL_KEY: KEY,
+    FAL_BASE_URL: fal.baseUrl,
+    // The sandbox serves result files from its own loopback origin: listed, as an operator would.
+    SANDBOX_MODE: 'true',
+    SANDBOX_IMAGE_ORIGINS: fal.baseUrl,
+    AI_POLL_INTERVAL_MS: '20',
+    ...env,
+  });
+  const pipeline = createPipeline(h.config, h.runtime.logger);
+  h.startWorker({ pipeline, tuning: FAST });
+  return { h, pipeline };
+}
+
 async function seller(h: Harness, locale: 'en' | 'id' = 'en') {
   const signup = await call(h.baseUrl, 'POST', '/v1/auth/signup', {
     body: { email: `ai-${randomUUID()}@example.com`, password: 'password123', locale },
@@ -65,18 +81,11 @@ describe('AI scene jobs with a provider', () => {
   let h: Harness;
   let pipeline: ConfiguredPipeline | undefined;
   beforeAll(async () => {
-    h = await startHarness({
+    ({ h, pipeline } = await aiHarness({
       JOB_ATTEMPTS: '2',
       AI_SCENE_PROVIDER: 'fal',
-      FAL_KEY: KEY,
-      FAL_BASE_URL: fal.baseUrl,
-      SANDBOX_MODE: 'true',
-      SANDBOX_IMAGE_ORIGINS: fal.baseUrl,
-      AI_POLL_INTERVAL_MS: '20',
       AI_TIMEOUT_MS: '2000',
-    });
-    pipeline = createPipeline(h.config, h.runtime.logger);
-    h.startWorker({ pipeline, tuning: FAST });
+    }));
   });
   afterAll(async () => {
     await h?.close();
@@ -129,17 +138,10 @@ describe('AI scene jobs with a provider that refuses', () => {
   let h: Harness;
   let pipeline: ConfiguredPipeline | undefined;
   beforeAll(async () => {
-    h = await startHarness({
+    ({ h, pipeline } = await aiHarness({
       JOB_ATTEMPTS: '3',
       AI_SCENE_PROVIDER: 'fal',
-      FAL_KEY: KEY,
-      FAL_BASE_URL: fal.baseUrl,
-      SANDBOX_MODE: 'true',
-      SANDBOX_IMAGE_ORIGINS: fal.baseUrl,
-      AI_POLL_INTERVAL_MS: '20',
-    });
-    pipeline = createPipeline(h.config, h.runtime.logger);
-    h.startWorker({ pipeline, tuning: FAST });
+    }));
   });
   afterAll(async () => {
     await h?.close();
@@ -211,19 +213,12 @@ describe('AI jobs retried after a later step failed', () => {
   let h: Harness;
   let pipeline: ConfiguredPipeline | undefined;
   beforeAll(async () => {
-    h = await startHarness({
+    ({ h, pipeline } = await aiHarness({
       JOB_ATTEMPTS: '2',
       AI_SCENE_PROVIDER: 'fal',
       RELIGHT_PROVIDER: 'fal',
-      FAL_KEY: KEY,
-      FAL_BASE_URL: fal.baseUrl,
-      SANDBOX_MODE: 'true',
-      SANDBOX_IMAGE_ORIGINS: fal.baseUrl,
-      AI_POLL_INTERVAL_MS: '20',
       AI_TIMEOUT_MS: '2000',
-    });
-    pipeline = createPipeline(h.config, h.runtime.logger);
-    h.startWorker({ pipeline, tuning: FAST });
+    }));
   });
   afterAll(async () => {
     await h?.close();
