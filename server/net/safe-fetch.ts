@@ -24,12 +24,19 @@ export interface SafeFetchPolicy {
   maxRedirects?: number;
 }
 
+/** The local origins allowed to serve images (a CDN or provider sandbox): only with SANDBOX_MODE. */
+export function sandboxOriginsOf(
+  config: Pick<Config, 'SANDBOX_MODE' | 'SANDBOX_IMAGE_ORIGINS'>,
+): readonly string[] {
+  return config.SANDBOX_MODE ? config.SANDBOX_IMAGE_ORIGINS : [];
+}
+
 /** The policy for seller image URLs, from the validated config (API at submission, worker at fetch). */
 export function imageFetchPolicy(
   config: Pick<Config, 'SANDBOX_MODE' | 'SANDBOX_IMAGE_ORIGINS' | 'MAX_UPLOAD_BYTES'>,
 ): Omit<SafeFetchPolicy, 'allowedHosts'> {
   return {
-    sandboxOrigins: config.SANDBOX_MODE ? config.SANDBOX_IMAGE_ORIGINS : [],
+    sandboxOrigins: sandboxOriginsOf(config),
     maxBytes: config.MAX_UPLOAD_BYTES,
     timeoutMs: 15_000,
   };

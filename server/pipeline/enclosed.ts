@@ -12,6 +12,7 @@
  */
 
 import { components } from './components.js';
+import { departure } from './outline.js';
 
 /** Frame stretches shorter than this share of the perimeter may be a product cut off by the frame. */
 const SHORT_STRETCH = 0.15;
@@ -74,13 +75,13 @@ export function silhouettes(data: Uint8Array, w: number, h: number, options: Sil
   for (let p = 0; p < n; p++) {
     const id = labels[p]!;
     if (id < 0 || !big[id] || Number.isNaN(around[id * 3]!)) continue;
-    if (unlikeUnshaded(data, p * 3, around, id * 3, threshold)) unlike[id] = unlike[id]! + 1;
+    // Lit or coloured, not merely darker: shade is what a cast shadow's patches are made of.
+    if (departure(data, p * 3, around, id * 3, threshold) === 1) unlike[id] = unlike[id]! + 1;
   }
+  // Small regions and those with no backdrop around them count nothing above.
+  const departs = sizes.map((size, id) => unlike[id]! > 0 && unlike[id]! >= size * UNLIKE_SHARE);
   // Central, or cut off by the frame (off-centre by nature) when nothing central is a candidate: other
   // things on the table run off the frame too.
-  const departs = sizes.map(
-    (size, id) => big[id] === true && !Number.isNaN(around[id * 3]!) && unlike[id]! >= size * UNLIKE_SHARE,
-  );
   const { touchesCentre: central, touchesBorder: framed } = regions;
   const anyCentral = departs.some((ok, id) => ok && central[id]);
   const accepted = departs.map((ok, id) => ok && (anyCentral ? central[id] : framed[id]) === true);
@@ -241,29 +242,6 @@ function surroundingColours(
     if (count > 0) for (let c = 0; c < 3; c++) colour[id * 3 + c] = sums[id * 4 + c]! / count;
   }
   return colour;
-}
-
-/**
- * Colour at `data[i]` more than `threshold` from the reference colour `ref[j..j+2]`, and not merely that
- * colour darker (shade).
- */
-function unlikeUnshaded(
-  data: Uint8Array,
-  i: number,
-  ref: ArrayLike<number>,
-  j: number,
-  threshold: number,
-): boolean {
-  const r = data[i]!;
-  const g = data[i + 1]!;
-  const b = data[i + 2]!;
-  const er = ref[j]!;
-  const eg = ref[j + 1]!;
-  const eb = ref[j + 2]!;
-  if (Math.hypot(r - er, g - eg, b - eb) <= threshold) return false;
-  const ee = er * er + eg * eg + eb * eb;
-  const s = ee > 0 ? (r * er + g * eg + b * eb) / ee : 1;
-  return s >= 1 || Math.hypot(r - s * er, g - s * eg, b - s * eb) > threshold * 0.5;
 }
 
 /** Distance (grid pixels) to the nearest pixel with `from[p] === 1`: a 1 / √2 chamfer, two raster passes. */

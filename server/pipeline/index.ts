@@ -1,4 +1,5 @@
 /** The image pipeline ("Enhance photo", SPEC §2). The only product module that touches sharp. */
+export { ANSWER_STEPS, type AnswerMemo, type AnswerStep } from './answers.js';
 export { type EnhanceOptions, type EnhanceOutput, enhance } from './enhance.js';
 export {
   type EncodedFile,

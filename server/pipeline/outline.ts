@@ -23,6 +23,30 @@ export interface OutlineOptions {
 }
 
 /**
+ * How the colour at `data[i..i+2]` departs from the colour `ref[j..j+2]`: 0 not beyond `threshold`, 2 as
+ * shade (that colour scaled down, the chroma within half the threshold: a shadow or a product's shaded
+ * side), 1 otherwise (lit or coloured).
+ */
+export function departure(
+  data: ArrayLike<number>,
+  i: number,
+  ref: ArrayLike<number>,
+  j: number,
+  threshold: number,
+): 0 | 1 | 2 {
+  const r = data[i]!;
+  const g = data[i + 1]!;
+  const b = data[i + 2]!;
+  const er = ref[j]!;
+  const eg = ref[j + 1]!;
+  const eb = ref[j + 2]!;
+  if (Math.hypot(r - er, g - eg, b - eb) <= threshold) return 0;
+  const ee = er * er + eg * eg + eb * eb;
+  const s = ee > 0 ? (r * er + g * eg + b * eb) / ee : 1;
+  return s < 1 && Math.hypot(r - s * er, g - s * eg, b - s * eb) <= threshold * 0.5 ? 2 : 1;
+}
+
+/**
  * Marks (1) the pixels of outlined objects on a w × h RGB grid. `expected` is the backdrop colour the trend
  * predicts at each pixel (same layout as `data`). Regions are 4-connected, and a sharp step also separates
  * them, so a product sitting in a hotspot is judged apart from the hotspot.
@@ -41,19 +65,7 @@ export function outlinedObjects(
   // 0 = on the trend, 1 = off it, 2 = off it but shade.
   const candidate = new Uint8Array(n);
   for (let p = 0; p < n; p++) {
-    const i = p * 3;
-    const r = data[i]!;
-    const g = data[i + 1]!;
-    const b = data[i + 2]!;
-    const er = expected[i]!;
-    const eg = expected[i + 1]!;
-    const eb = expected[i + 2]!;
-    const residual = Math.hypot(r - er, g - eg, b - eb);
-    if (residual <= threshold) continue;
-    // Shade: the expected colour scaled down (same chroma), within the noise of the threshold.
-    const ee = er * er + eg * eg + eb * eb;
-    const s = ee > 0 ? (r * er + g * eg + b * eb) / ee : 1;
-    candidate[p] = s < 1 && Math.hypot(r - s * er, g - s * eg, b - s * eb) <= threshold * 0.5 ? 2 : 1;
+    candidate[p] = departure(data, p * 3, expected, p * 3, threshold);
   }
 
   const step = (p: number, q: number): number => {

@@ -325,9 +325,9 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   keepCentralSeeds(seeds, w, h);
   // Silhouettes are product by their contour whatever their colour (a sleeve in shade is grey), but
   // their backdrop-coloured parts would teach the product model the backdrop (a handle's opening).
-  const backdrop = meanOf(colours, trusted) ?? [0, 0, 0];
+  const backdrop = meanOf(colours, trusted);
   for (let p = 0; p < n; p++) {
-    if (silhouette[p] === 1 && distance3(colours, p * 3, backdrop) > CAMOUFLAGE_LEVELS) seeds[p] = 1;
+    if (silhouette[p] === 1 && distance3(colours, p * 3, backdrop, 0) > CAMOUFLAGE_LEVELS) seeds[p] = 1;
   }
   let fg = fitColourModel(pick(colours, seeds, 1), COMPONENTS);
   scoreBackground(small.data, offsets, bg, dBg, outlined);
@@ -377,14 +377,14 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   let area = 0;
   for (let p = 0; p < n; p++) area += mask[p]!;
   if (area < n * 0.002) return undefined;
-  const camouflage = camouflagedShare(colours, mask, trusted, outlined);
+  const camouflage = camouflagedShare(colours, mask, backdrop, outlined);
   const confidence = confidenceOf(mask, w, h, trusted, dBg, dFg, area / n) * (1 - camouflage);
   return { mask, fg, bg, trend, confidence };
 }
 
 /**
  * Share of the cut-out whose (trend-corrected) colour is within {@link CAMOUFLAGE_LEVELS} of the backdrop's
- * mean: a white product on white paper. Such parts are separated by faint edges only, so the cut may have
+ * mean (`backdrop`): a white product on white paper. Such parts are separated by faint edges only, so the cut may have
  * missed some of them (or taken backdrop for product) even when the colour models look decisive — the
  * seller should check the result. Parts inside an outlined object or silhouette (`outlined`) do not count:
  * a contour backs them.
@@ -392,17 +392,15 @@ function cutSmall(small: RawImage): SmallCut | undefined {
 function camouflagedShare(
   colours: Float32Array,
   mask: Uint8Array,
-  trusted: Uint8Array,
+  backdrop: readonly number[],
   outlined: Uint8Array,
 ): number {
-  const mean = meanOf(colours, trusted);
-  if (!mean) return 0;
   let product = 0;
   let camouflaged = 0;
   for (let p = 0; p < mask.length; p++) {
     if (mask[p] !== 1) continue;
     product++;
-    if (outlined[p] === 0 && distance3(colours, p * 3, mean) < CAMOUFLAGE_LEVELS) camouflaged++;
+    if (outlined[p] === 0 && distance3(colours, p * 3, backdrop, 0) < CAMOUFLAGE_LEVELS) camouflaged++;
   }
   return product === 0 ? 0 : camouflaged / product;
 }
@@ -451,8 +449,7 @@ function fillBands(
     const neighbours = [x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, p - w, p + w];
     for (const q of neighbours) {
       if (q < 0 || q >= n || mask[q] !== 0 || candidate[q] !== 0) continue;
-      step[id] =
-        step[id]! + distance3(colours, p * 3, [colours[q * 3]!, colours[q * 3 + 1]!, colours[q * 3 + 2]!]);
+      step[id] = step[id]! + distance3(colours, p * 3, colours, q * 3);
       pairs[id] = pairs[id]! + 1;
     }
   }
@@ -464,21 +461,21 @@ function fillBands(
   }
 }
 
-/** Mean of the 3-channel `colours` where `where[p] === 1`; undefined when there are none. */
-function meanOf(colours: Float32Array, where: Uint8Array): [number, number, number] | undefined {
-  const mean: [number, number, number] = [0, 0, 0];
+/** Mean of the 3-channel `colours` where `where[p] === 1` (black when there are none). */
+function meanOf(colours: ArrayLike<number>, where: Uint8Array): [number, number, number] {
+  const sum: [number, number, number] = [0, 0, 0];
   let count = 0;
   for (let p = 0; p < where.length; p++) {
     if (where[p] !== 1) continue;
-    for (let c = 0; c < 3; c++) mean[c] = mean[c]! + colours[p * 3 + c]!;
+    for (let c = 0; c < 3; c++) sum[c] = sum[c]! + colours[p * 3 + c]!;
     count++;
   }
-  if (count === 0) return undefined;
-  return [mean[0] / count, mean[1] / count, mean[2] / count];
+  return count === 0 ? sum : [sum[0] / count, sum[1] / count, sum[2] / count];
 }
 
-function distance3(colours: Float32Array, i: number, to: readonly number[]): number {
-  return Math.hypot(colours[i]! - to[0]!, colours[i + 1]! - to[1]!, colours[i + 2]! - to[2]!);
+/** Colour distance between `colours[i..i+2]` and `to[j..j+2]`. */
+function distance3(colours: ArrayLike<number>, i: number, to: ArrayLike<number>, j: number): number {
+  return Math.hypot(colours[i]! - to[j]!, colours[i + 1]! - to[j + 1]!, colours[i + 2]! - to[j + 2]!);
 }
 
 /**
@@ -857,17 +854,8 @@ async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut)
     const b = data[p * 3 + 2]!;
     // Full size has no outline map: shade is allowed everywhere in the edge band.
     const colour = clamp(
-      shadedNegLogLikelihood(
-        cut.bg,
-        r,
-        g,
-        b,
-        offset[0]!,
-        offset[1]!,
-        offset[2]!,
-        MAX_SHADE_GAIN,
-        SHADE_COST,
-      ) - negLogLikelihood(cut.fg, r - offset[0]!, g - offset[1]!, b - offset[2]!),
+      backgroundCost(cut.bg, r, g, b, offset[0]!, offset[1]!, offset[2]!) -
+        negLogLikelihood(cut.fg, r - offset[0]!, g - offset[1]!, b - offset[2]!),
       -6,
       6,
     );
@@ -889,11 +877,27 @@ function everything(width: number, height: number): SegmentResult {
 }
 
 /**
- * Cost of explaining each pixel as backdrop, allowing it to be the backdrop in shade: real photos have a
+ * Cost of explaining a colour as backdrop, allowing it to be the backdrop in shade: real photos have a
  * contact shadow right under the product, which is unlike the border yet must not become product. Shade
- * costs a little per unit of gain, so the unshaded reading wins when both fit. Not inside an outlined
- * object (`unshaded[p] === 1`): its darker parts are the product's own shading (a sleeve turned from the
- * light), and a cast shadow has no silhouette.
+ * costs a little per unit of gain, so the unshaded reading wins when both fit.
+ */
+function backgroundCost(
+  bg: ColourModel,
+  r: number,
+  g: number,
+  b: number,
+  o0: number,
+  o1: number,
+  o2: number,
+  maxGain = MAX_SHADE_GAIN,
+): number {
+  return shadedNegLogLikelihood(bg, r, g, b, o0, o1, o2, maxGain, SHADE_COST);
+}
+
+/**
+ * {@link backgroundCost} of every pixel — without the shade allowance inside an outlined object
+ * (`unshaded[p] === 1`): its darker parts are the product's own shading (a sleeve turned from the light),
+ * and a cast shadow has no silhouette.
  */
 function scoreBackground(
   data: Uint8Array,
@@ -904,7 +908,7 @@ function scoreBackground(
 ): void {
   for (let p = 0; p < out.length; p++) {
     const i = p * 3;
-    out[p] = shadedNegLogLikelihood(
+    out[p] = backgroundCost(
       bg,
       data[i]!,
       data[i + 1]!,
@@ -913,7 +917,6 @@ function scoreBackground(
       offsets[i + 1]!,
       offsets[i + 2]!,
       unshaded[p] === 1 ? 1 : MAX_SHADE_GAIN,
-      SHADE_COST,
     );
   }
 }

@@ -10,7 +10,7 @@ import { type FalSandbox, startFalSandbox } from '../../sandbox/providers/fal/in
 import { priceOfSteps } from '../../shared/pricing.js';
 import { findTemplate } from '../../shared/templates.js';
 import { Job } from '../db/models.js';
-import { ANSWER_STEPS } from '../pipeline/answers.js';
+import { ANSWER_STEPS } from '../pipeline/index.js';
 import { type ConfiguredPipeline, createPipeline } from '../runtime.js';
 import { answerKey } from '../services/jobs.js';
 import { call, type Harness, startHarness, waitFor } from '../testing/harness.js';

@@ -8,7 +8,7 @@ import type { Db } from '../db/knex.js';
 import { Job, type ResultMeta, Seller } from '../db/models.js';
 import type { Logger } from '../logger.js';
 import { type SafeFetchPolicy, safeFetchImage } from '../net/safe-fetch.js';
-import { ANSWER_STEPS, type AnswerMemo } from '../pipeline/answers.js';
+import { ANSWER_STEPS, type AnswerMemo } from '../pipeline/index.js';
 import { type JobHandler, PermanentJobError } from '../queue/index.js';
 import {
   answerKey,

@@ -3,6 +3,7 @@
  * model, or `local` (none: the pipeline's own segmentation).
  */
 import type { Config } from '../../config.js';
+import { sandboxOriginsOf } from '../../net/safe-fetch.js';
 import { FalClient } from './fal.js';
 import { OnnxMatteModel } from './onnx.js';
 import { PhotoroomClient } from './photoroom.js';
@@ -51,7 +52,7 @@ export function createBackgroundRemover(config: Config): MatteSource | undefined
         baseUrl: config.FAL_BASE_URL,
         timeoutMs,
         resultHosts: config.FAL_RESULT_HOSTS,
-        sandboxOrigins: config.SANDBOX_MODE ? config.SANDBOX_IMAGE_ORIGINS : [],
+        sandboxOrigins: sandboxOriginsOf(config),
       });
     case 'onnx':
       return new OnnxMatteModel({

@@ -3,6 +3,7 @@
  * the feature is off and jobs asking for it are refused at submission (services/jobs.ts).
  */
 import type { Config } from '../../config.js';
+import { sandboxOriginsOf } from '../../net/safe-fetch.js';
 import { ComfyUiClient } from './comfyui.js';
 import { FalGenerative } from './fal.js';
 import { ReplicateClient } from './replicate.js';
@@ -47,7 +48,7 @@ function common(config: GenerativeConfig) {
     deadlineMs: config.AI_DEADLINE_MS,
     pollIntervalMs: config.AI_POLL_INTERVAL_MS,
     // A provider sandbox serves its result files from loopback: only the origins the operator lists.
-    sandboxOrigins: config.SANDBOX_MODE ? config.SANDBOX_IMAGE_ORIGINS : [],
+    sandboxOrigins: sandboxOriginsOf(config),
   };
 }
 
