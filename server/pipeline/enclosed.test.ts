@@ -44,7 +44,7 @@ describe('silhouettes', () => {
   it('marks a white product whose contour has a short faint stretch, and the shading band inside it', () => {
     // A 4-pixel gap in the top of the contour: narrower than the disc (radius 3), so it still closes.
     const data = grid(outlinedBox(20, 20, 60, 60, (x, y) => y < 22 && x >= 38 && x < 42));
-    const marked = silhouettes(data, W, H, options);
+    const { marked } = silhouettes(data, W, H, options);
     expect(at(marked, 50, 40)).toBe(1); // lit, brighter than the backdrop
     expect(at(marked, 40, 40)).toBe(1); // the band of shading inside
     expect(at(marked, 5, 5)).toBe(0);
@@ -73,7 +73,7 @@ describe('silhouettes', () => {
     });
     const regions = enclosedRegions(data, W, H, options);
     expect(regions.labels[40 * W + 40]).toBeGreaterThanOrEqual(0);
-    expect(at(silhouettes(data, W, H, options), 40, 40)).toBe(0);
+    expect(at(silhouettes(data, W, H, options).marked, 40, 40)).toBe(0);
   });
 
   it('leaves an enclosed shadow alone: only darker than its surroundings', () => {
@@ -82,21 +82,39 @@ describe('silhouettes', () => {
       const v = Math.round(BACKDROP * 0.7);
       return [v, v, v];
     });
-    expect(at(silhouettes(data, W, H, options), 40, 40)).toBe(0);
+    expect(at(silhouettes(data, W, H, options).marked, 40, 40)).toBe(0);
   });
 
   it('leaves things at the side alone when something central is a candidate', () => {
     const data = grid((x, y) => outlinedBox(30, 30, 50, 50)(x, y) ?? outlinedBox(2, 60, 14, 76)(x, y));
-    const marked = silhouettes(data, W, H, options);
+    const { marked } = silhouettes(data, W, H, options);
     expect(at(marked, 45, 40)).toBe(1);
     expect(at(marked, 12, 68)).toBe(0);
+  });
+
+  it('spans a silhouette with backdrop-coloured stretches inside by its extent, marking only what departs', () => {
+    // Lit from above (a white box on a white sweep): its brightness falls smoothly to the backdrop's by
+    // mid-height, and below that it parts nothing, but is inside the same contour.
+    const box = outlinedBox(20, 20, 60, 60);
+    const data = grid((x, y) => {
+      const c = box(x, y);
+      if (!c || c[0] !== 252) return c;
+      const v = Math.round(Math.max(BACKDROP, 254 - (y - 22)));
+      return [v, v, v];
+    });
+    const { marked, extent } = silhouettes(data, W, H, options);
+    expect(at(marked, 30, 25)).toBe(1);
+    expect(at(marked, 30, 50)).toBe(0);
+    expect(at(extent, 30, 50)).toBe(1);
+    expect(at(extent, 5, 5)).toBe(0);
+    expect(at(extent, 70, 40)).toBe(0);
   });
 
   it('takes a product cut off by the frame when nothing central is a candidate', () => {
     // The box runs off the left edge: its stretch of the frame is short, so the flood does not start there.
     // (Its shading band falls off the frame too: what is cut off must reach the frame itself.)
     const data = grid(outlinedBox(-30, 25, 22, 55));
-    const marked = silhouettes(data, W, H, options);
+    const { marked } = silhouettes(data, W, H, options);
     expect(at(marked, 15, 40)).toBe(1);
     expect(at(marked, 60, 40)).toBe(0);
   });

@@ -60,11 +60,21 @@ export interface EnclosedRegions {
   swept: Uint8Array;
 }
 
-/**
- * Marks (1) the pixels of silhouettes on a w × h RGB grid: enclosed regions that depart from the backdrop
- * around them, their pixels that do, and the edge bands inside them (a sleeve's steep shading is all edge).
- */
-export function silhouettes(data: Uint8Array, w: number, h: number, options: SilhouetteOptions): Uint8Array {
+export interface Silhouettes {
+  /**
+   * 1 = silhouette: in enclosed regions that depart from the backdrop around them, their pixels that do,
+   * and the edge bands inside them (a sleeve's steep shading is all edge).
+   */
+  marked: Uint8Array;
+  /**
+   * 1 = within such a region or its edge bands, marked or not: one product's pixels, even where the
+   * backdrop-coloured ones between its marked parts split them apart.
+   */
+  extent: Uint8Array;
+}
+
+/** The silhouettes on a w × h RGB grid. */
+export function silhouettes(data: Uint8Array, w: number, h: number, options: SilhouetteOptions): Silhouettes {
   const n = w * h;
   const { threshold, radius } = options;
   const regions = enclosedRegions(data, w, h, options);
@@ -104,8 +114,13 @@ export function silhouettes(data: Uint8Array, w: number, h: number, options: Sil
   const grown = new Uint8Array(n);
   for (let p = 0; p < n; p++) grown[p] = toAccepted[p]! > radius || regions.swept[p] === 1 ? 1 : 0;
   const toOutside = chamferDistance(grown, w, h);
-  for (let p = 0; p < n; p++) if (toOutside[p]! > radius && regions.edge[p] === 1) out[p] = 1;
-  return out;
+  for (let p = 0; p < n; p++) {
+    if (toOutside[p]! > radius && regions.edge[p] === 1) {
+      out[p] = 1;
+      inAccepted[p] = 1;
+    }
+  }
+  return { marked: out, extent: inAccepted };
 }
 
 /** Enclosed regions of a w × h RGB grid (4-connected, edge pixels belong to none). */

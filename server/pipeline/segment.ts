@@ -530,14 +530,15 @@ function excludeOutlined(
     threshold,
     centreInset: ENCLOSURE_CENTRE_INSET,
   });
-  for (let p = 0; p < n; p++) objects[p] = objects[p]! | enclosed[p]!;
+  for (let p = 0; p < n; p++) objects[p] = objects[p]! | enclosed.marked[p]!;
   // Other things on the table are outlined too: only those reaching the middle half of the frame may be
-  // the product.
-  const parts = components(objects, w, h, 1, OUTLINE_CENTRE_INSET);
+  // the product. A silhouette's parts count as one, joined by its extent.
+  const joined = objects.map((o, p) => o | enclosed.extent[p]!);
+  const parts = components(joined, w, h, 1, OUTLINE_CENTRE_INSET);
   for (let p = 0; p < n; p++) if (objects[p] === 1 && !parts.touchesCentre[parts.labels[p]!]) objects[p] = 0;
   for (let p = 0; p < n; p++) if (objects[p] === 1) geo[p] = Math.max(geo[p]!, 2 * NEAR);
-  for (let p = 0; p < n; p++) enclosed[p] = enclosed[p]! & objects[p]!;
-  return { outlined: objects, silhouette: enclosed };
+  const silhouette = enclosed.marked.map((m, p) => m & objects[p]!);
+  return { outlined: objects, silhouette };
 }
 
 function keepCentralSeeds(seeds: Uint8Array, w: number, h: number): void {
