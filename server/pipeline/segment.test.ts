@@ -53,6 +53,28 @@ describe('segment', () => {
     expect(alpha[200 * size + 275]).toBe(0);
   });
 
+  it('keeps the grey label of a dark bottle cut off by the frame, in uneven light', async () => {
+    // The label runs from the frame to the bottle's dark rim with no backdrop beside it, and is taller
+    // than a tenth of the frame; a lamp's falloff makes the backdrop's dark corners its grey.
+    const size = 400;
+    const data = Buffer.alloc(size * size * 3);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const inBottle = x < 90 && y >= 120 && y < 340;
+        const label = inBottle && x < 72 && y >= 200 && y < 240;
+        const lamp = 245 - 0.3 * Math.hypot(x - 300, y - 120);
+        const shade = Math.round(Math.max(110, lamp));
+        const colour = label ? [115, 112, 105] : inBottle ? [25, 30, 25] : [shade, shade - 3, shade - 6];
+        data.set(colour, (y * size + x) * 3);
+      }
+    }
+    const { alpha } = await segment({ data, width: size, height: size, channels: 3 });
+    expect(alpha[220 * size + 10]).toBe(255); // the label at the frame
+    expect(alpha[220 * size + 60]).toBe(255);
+    expect(alpha[150 * size + 40]).toBe(255); // the bottle
+    expect(alpha[220 * size + 140]).toBe(0); // the backdrop beside the label
+  });
+
   it('has soft edges, not a blocky upsampled grid', async () => {
     const photo = await makeProductPhoto({ width: 700, height: 700, background: 'wood', seed: 2 });
     const { alpha } = await segment(await decode(photo.image));

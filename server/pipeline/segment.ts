@@ -102,7 +102,7 @@ const ENCLOSURE_RADIUS = 0.024;
 /** Silhouettes must reach the frame's middle 40 % (this inset on each side). */
 const ENCLOSURE_CENTRE_INSET = 0.3;
 /** Longest run of background between two parts of the product that may be a band across it (share of the long side). */
-const BAND_MAX_GAP = 0.12;
+const BAND_MAX_GAP = 0.14;
 /** Mean colour step (levels) from such a band to the backdrop beside it above which it is a different surface. */
 const BAND_MIN_STEP = 45;
 /** Colour distance (8-bit levels, after the backdrop's lighting trend) within which product looks like backdrop. */
@@ -373,7 +373,7 @@ function cutSmall(small: RawImage): SmallCut | undefined {
     if (iteration > 0 && changed < n * CONVERGED_SHARE) break;
   }
 
-  fillBands(mask, w, h, colours, Math.round(BAND_MAX_GAP * Math.max(w, h)), BAND_MIN_STEP);
+  fillBands(mask, w, h, colours, Math.round(BAND_MAX_GAP * Math.max(w, h)), BAND_MIN_STEP, backdrop);
   let area = 0;
   for (let p = 0; p < n; p++) area += mask[p]!;
   if (area < n * 0.002) return undefined;
@@ -410,8 +410,10 @@ function camouflagedShare(
  * bottle on grey-grouted tiles, whose colour the backdrop model learnt from the grout. A run of background
  * pixels up to `maxGap` long with product at both ends (down a column or along a row) is a candidate; a
  * connected group of candidates is filled when a sharp edge parts it from the backdrop beside it (mean
- * colour step over `minStep` levels): it is another surface. The gaps between a plant's stems show the
- * backdrop itself, or a soft shadow on it, and stay open.
+ * colour step over `minStep` levels): it is another surface. A group with no backdrop beside it that runs
+ * to the frame (the label of a bottle cut off by it) is filled when its mean colour is that far from the
+ * backdrop's mean (`backdrop`). The gaps between a plant's stems show the backdrop itself, or a soft
+ * shadow on it, and stay open.
  */
 function fillBands(
   mask: Uint8Array,
@@ -420,6 +422,7 @@ function fillBands(
   colours: Float32Array,
   maxGap: number,
   minStep: number,
+  backdrop: readonly number[],
 ): void {
   const n = w * h;
   const candidate = new Uint8Array(n);
@@ -453,8 +456,21 @@ function fillBands(
       pairs[id] = pairs[id]! + 1;
     }
   }
-  // Enclosed by product on every side: a hole, which cleanUp has already judged.
-  const fill = groups.sizes.map((_, id) => pairs[id]! > 0 && step[id]! / pairs[id]! > minStep);
+  // Enclosed by product on every side: a hole, which cleanUp has already judged. Between product and the
+  // frame (a label on a bottle cut off by it) no backdrop is beside it and no hole was judged: there its
+  // colour tells, against the backdrop's mean.
+  const groupColours = new Float64Array(groups.sizes.length * 3);
+  for (let p = 0; p < n; p++) {
+    const id = groups.labels[p]!;
+    if (id < 0) continue;
+    for (let c = 0; c < 3; c++) groupColours[id * 3 + c] = groupColours[id * 3 + c]! + colours[p * 3 + c]!;
+  }
+  const fill = groups.sizes.map((size, id) => {
+    if (pairs[id]! > 0) return step[id]! / pairs[id]! > minStep;
+    if (!groups.touchesBorder[id]) return false;
+    for (let c = 0; c < 3; c++) groupColours[id * 3 + c] = groupColours[id * 3 + c]! / size;
+    return distance3(groupColours, id * 3, backdrop, 0) > minStep;
+  });
   for (let p = 0; p < n; p++) {
     const id = groups.labels[p]!;
     if (id >= 0 && fill[id]) mask[p] = 1;
