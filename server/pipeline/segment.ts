@@ -19,6 +19,7 @@
  *  5. Upsample, re-decide the uncertain edge band with the colour models at full resolution, feather.
  */
 
+import { bridgeFragments } from './bridge.js';
 import { components } from './components.js';
 import { silhouettes } from './enclosed.js';
 import { geodesicDistance, stepQuantile } from './geodesic.js';
@@ -101,6 +102,8 @@ const ENCLOSURE_EDGE = 10;
 const ENCLOSURE_RADIUS = 0.024;
 /** Silhouettes must reach the frame's middle 40 % (this inset on each side). */
 const ENCLOSURE_CENTRE_INSET = 0.3;
+/** Longest break in a thin product (a cable) bridged, as a share of the grid's long side (bridge.ts). */
+const BRIDGE_MAX_GAP = 0.07;
 /** Longest run of background between two parts of the product that may be a band across it (share of the long side). */
 const BAND_MAX_GAP = 0.14;
 /** Mean colour step (levels) from such a band to the backdrop beside it above which it is a different surface. */
@@ -137,6 +140,8 @@ export async function segment(image: RawImage, options: SegmentOptions = {}): Pr
 interface SmallCut {
   /** 1 = product, at the small size. */
   mask: Uint8Array;
+  /** 1 = product by its shape, not its colour (a bridge across a break): kept as is at full size. */
+  firm: Uint8Array;
   fg: ColourModel;
   bg: ColourModel;
   trend: Trend;
@@ -373,13 +378,20 @@ function cutSmall(small: RawImage): SmallCut | undefined {
     if (iteration > 0 && changed < n * CONVERGED_SHARE) break;
   }
 
+  const firm = mask.slice();
+  bridgeFragments(mask, w, h, colours, {
+    maxGap: Math.round(BRIDGE_MAX_GAP * Math.max(w, h)),
+    minStep: BAND_MIN_STEP,
+  });
+  // Bridges were judged by their sides, not their colour: refining at full size must not re-open them.
+  for (let p = 0; p < n; p++) firm[p] = mask[p]! & (1 - firm[p]!);
   fillBands(mask, w, h, colours, Math.round(BAND_MAX_GAP * Math.max(w, h)), BAND_MIN_STEP, backdrop);
   let area = 0;
   for (let p = 0; p < n; p++) area += mask[p]!;
   if (area < n * 0.002) return undefined;
   const camouflage = camouflagedShare(colours, mask, backdrop, outlined);
   const confidence = confidenceOf(mask, w, h, trusted, dBg, dFg, area / n) * (1 - camouflage);
-  return { mask, fg, bg, trend, confidence };
+  return { mask, firm, fg, bg, trend, confidence };
 }
 
 /**
@@ -838,29 +850,14 @@ function confidenceOf(
  */
 async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut): Promise<Buffer> {
   const { width, height, data } = image;
-  const smallMask = Buffer.alloc(small.width * small.height);
-  for (let p = 0; p < smallMask.length; p++) smallMask[p] = cut.mask[p]! * 255;
   const sameSize = small.width === width && small.height === height;
-  const ramp = sameSize
-    ? smallMask
-    : (
-        await toRaw(
-          fromRaw({ data: smallMask, width: small.width, height: small.height, channels: 1 }).resize(
-            width,
-            height,
-            {
-              fit: 'fill',
-              kernel: 'linear',
-            },
-          ),
-          1,
-        )
-      ).data;
+  const ramp = await upsampled(cut.mask, small, width, height, sameSize);
+  const firm = cut.firm.includes(1) ? await upsampled(cut.firm, small, width, height, sameSize) : undefined;
   const hard = Buffer.alloc(width * height);
   const offset = new Float32Array(3);
   for (let p = 0; p < hard.length; p++) {
     const a = ramp[p]!;
-    if (a === 0 || a === 255 || sameSize) {
+    if (a === 0 || a === 255 || sameSize || (firm !== undefined && firm[p]! > 0)) {
       hard[p] = a >= 128 ? 255 : 0;
       continue;
     }
@@ -887,6 +884,21 @@ async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut)
   const alpha = soft.data;
   for (let p = 0; p < alpha.length; p++) alpha[p] = curve[alpha[p]!]!;
   return alpha;
+}
+
+/** A 0/1 small-grid mask as 0..255 at full size (bilinear: its edges become ramps). */
+async function upsampled(
+  mask: Uint8Array,
+  small: RawImage,
+  width: number,
+  height: number,
+  sameSize: boolean,
+): Promise<Buffer> {
+  const scaled = Buffer.alloc(small.width * small.height);
+  for (let p = 0; p < scaled.length; p++) scaled[p] = mask[p]! * 255;
+  if (sameSize) return scaled;
+  const raw = fromRaw({ data: scaled, width: small.width, height: small.height, channels: 1 });
+  return (await toRaw(raw.resize(width, height, { fit: 'fill', kernel: 'linear' }), 1)).data;
 }
 
 function everything(width: number, height: number): SegmentResult {

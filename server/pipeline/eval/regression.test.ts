@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LOW_CONFIDENCE } from '../../../shared/api.js';
+import { components } from '../components.js';
 import { segment } from '../segment.js';
 import { decodeRgb } from '../testing/pixels.js';
 import { iou } from './metrics.js';
@@ -41,6 +42,23 @@ describe('segmentation on the evaluation set', () => {
     },
     60_000,
   );
+});
+
+describe('thin products on the evaluation set', () => {
+  it('keeps a dark cable on a gradient in one piece where its lit stretches pass for shade', async () => {
+    const spec = sceneSpecs().find((s) => s.category === 'gradient' && s.shape === 'cable')!;
+    const scene = await renderScene(spec);
+    const { alpha } = await segment(await decodeRgb(scene.jpeg));
+    const mask = new Uint8Array(alpha.length);
+    let area = 0;
+    for (let p = 0; p < alpha.length; p++) {
+      mask[p] = alpha[p]! >= 128 ? 1 : 0;
+      area += mask[p]!;
+    }
+    const pieces = components(mask, spec.width, spec.height, 1).sizes.filter((size) => size >= area * 0.01);
+    expect(pieces).toHaveLength(1);
+    expect(iou(alpha, scene.alpha)).toBeGreaterThanOrEqual(0.91); // 0.926
+  }, 60_000);
 });
 
 describe('confidence on the evaluation set', () => {
