@@ -15,8 +15,10 @@
  *     that lie behind an edge), in the blobs reaching the centre of the frame.
  *  3. Min-cut (Boykov–Kolmogorov) on the 4-connected grid with contrast-sensitive pairwise weights;
  *     models re-fitted from the labels and cut again (GrabCut iteration), a few rounds.
- *  4. Keep the big components near the centre, fill small holes not connected to the border.
- *  5. Upsample, re-decide the uncertain edge band with the colour models at full resolution, feather.
+ *  4. Keep the big components near the centre, fill small holes not connected to the border; bridge short
+ *     breaks in a thin product (bridge.ts) and fill bands of "backdrop" across it.
+ *  5. Upsample, re-decide the uncertain edge band with the colour models at full resolution (bridges
+ *     excepted), feather.
  */
 
 import { bridgeFragments } from './bridge.js';
