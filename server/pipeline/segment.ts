@@ -473,17 +473,16 @@ function fillBands(
   // Enclosed by product on every side: a hole, which cleanUp has already judged. Between product and the
   // frame (a label on a bottle cut off by it) no backdrop is beside it and no hole was judged: there its
   // colour tells, against the backdrop's mean.
-  const groupColours = new Float64Array(groups.sizes.length * 3);
+  const sums = new Float64Array(groups.sizes.length * 3);
   for (let p = 0; p < n; p++) {
     const id = groups.labels[p]!;
-    if (id < 0) continue;
-    for (let c = 0; c < 3; c++) groupColours[id * 3 + c] = groupColours[id * 3 + c]! + colours[p * 3 + c]!;
+    if (id >= 0) for (let c = 0; c < 3; c++) sums[id * 3 + c] = sums[id * 3 + c]! + colours[p * 3 + c]!;
   }
   const fill = groups.sizes.map((size, id) => {
     if (pairs[id]! > 0) return step[id]! / pairs[id]! > minStep;
     if (!groups.touchesBorder[id]) return false;
-    for (let c = 0; c < 3; c++) groupColours[id * 3 + c] = groupColours[id * 3 + c]! / size;
-    return distance3(groupColours, id * 3, backdrop, 0) > minStep;
+    const mean = [0, 1, 2].map((c) => sums[id * 3 + c]! / size);
+    return distance3(mean, 0, backdrop, 0) > minStep;
   });
   for (let p = 0; p < n; p++) {
     const id = groups.labels[p]!;
