@@ -75,6 +75,44 @@ describe('segment', () => {
     expect(alpha[220 * size + 140]).toBe(0); // the backdrop beside the label
   });
 
+  it("leaves open the backdrop where a plant's stems meet", async () => {
+    // Stems fanning out from the pot: near the junction the wedges between them are a few grid pixels
+    // wide, which the cut's closing bridges; the backdrop colour there must win.
+    const size = 800;
+    const junction = { x: 400, y: 450 };
+    const angles = [-40, -15, 15, 40].map((d) => ((d - 90) * Math.PI) / 180);
+    const data = Buffer.alloc(size * size * 3);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const pot = x >= 330 && x < 470 && y >= 450 && y < 600;
+        const dx = x - junction.x;
+        const dy = y - junction.y;
+        const stem =
+          Math.hypot(dx, dy) < 260 &&
+          angles.some(
+            (a) =>
+              Math.abs(dx * Math.sin(a) - dy * Math.cos(a)) < 4 && dx * Math.cos(a) + dy * Math.sin(a) > 0,
+          );
+        const backdrop = 232 - Math.round(0.04 * Math.hypot(x - 400, y - 300));
+        const colour = pot ? [40, 40, 150] : stem ? [40, 120, 50] : [backdrop, backdrop, backdrop - 4];
+        data.set(colour, (y * size + x) * 3);
+      }
+    }
+    const { alpha } = await segment({ data, width: size, height: size, channels: 3 });
+    // Half-way between neighbouring stems, `r` px up from the junction (gaps of 10–16 px at 35 px).
+    const between = (a: number, b: number, r: number) => {
+      const mid = (angles[a]! + angles[b]!) / 2;
+      return alpha[
+        Math.round(junction.y + r * Math.sin(mid)) * size + Math.round(junction.x + r * Math.cos(mid))
+      ];
+    };
+    for (const r of [35, 45]) {
+      expect([between(0, 1, r), between(1, 2, r), between(2, 3, r)]).toEqual([0, 0, 0]);
+    }
+    expect(alpha[300 * size + 400 + Math.round(150 * Math.tan((15 * Math.PI) / 180))]).toBe(255); // a stem
+    expect(alpha[520 * size + 400]).toBe(255); // the pot
+  });
+
   it('has soft edges, not a blocky upsampled grid', async () => {
     const photo = await makeProductPhoto({ width: 700, height: 700, background: 'wood', seed: 2 });
     const { alpha } = await segment(await decode(photo.image));

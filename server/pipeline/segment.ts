@@ -15,8 +15,9 @@
  *     that lie behind an edge), in the blobs reaching the centre of the frame.
  *  3. Min-cut (Boykov–Kolmogorov) on the 4-connected grid with contrast-sensitive pairwise weights;
  *     models re-fitted from the labels and cut again (GrabCut iteration), a few rounds.
- *  4. Keep the big components near the centre, fill small holes not connected to the border; bridge short
- *     breaks in a thin product (bridge.ts) and fill bands of "backdrop" across it.
+ *  4. Keep the big components near the centre, fill small holes not connected to the border; reopen the
+ *     wedges of backdrop the closing bridged where stems meet (wedges.ts); bridge short breaks in a thin
+ *     product (bridge.ts) and fill bands of "backdrop" across it.
  *  5. Upsample, re-decide the uncertain edge band with the colour models at full resolution (bridges
  *     excepted), feather.
  */
@@ -29,6 +30,7 @@ import { type ColourModel, fitColourModel, negLogLikelihood, shadedNegLogLikelih
 import { GridMaxFlow } from './maxflow.js';
 import { outlinedObjects } from './outline.js';
 import { fromRaw, type RawImage, toRaw } from './sharp.js';
+import { reopenWedges } from './wedges.js';
 
 export interface SegmentOptions {
   /** Longest side of the grid the graph cut runs on. @defaultValue 256 */
@@ -342,6 +344,9 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   const template = pairwiseWeights(small);
   const mask = new Uint8Array(n);
   const previous = new Uint8Array(n);
+  // The last round's labels before and after its closing (wedges.ts).
+  const uncut = new Uint8Array(n);
+  const closed = new Uint8Array(n);
   for (let iteration = 0; iteration < ITERATIONS; iteration++) {
     if (iteration > 0) {
       const fgSamples = pick(colours, mask, 1);
@@ -370,7 +375,9 @@ function cutSmall(small: RawImage): SmallCut | undefined {
     if (count < n * 0.002 || count > n * 0.97) return undefined;
     // Clean before re-fitting, so the next foreground model learns the colours of filled holes
     // (highlights) and not those of stray background blobs.
+    uncut.set(mask);
     close(mask, w, h);
+    closed.set(mask);
     cleanUp(mask, w, h, dBg, dFg, iteration > 0 ? previous : undefined);
     // Converged: another round would re-fit the same models (most photos settle after two rounds; the
     // later ones are for shadows and clutter, and cost ~30 ms each at 1200²).
@@ -380,6 +387,9 @@ function cutSmall(small: RawImage): SmallCut | undefined {
     if (iteration > 0 && changed < n * CONVERGED_SHARE) break;
   }
 
+  // Closing-added pixels the colour models call backdrop.
+  const wedges = mask.map((m, p) => m & closed[p]! & (1 - uncut[p]!) & (dBg[p]! < dFg[p]! ? 1 : 0));
+  reopenWedges(mask, w, h, wedges);
   const firm = mask.slice();
   bridgeFragments(mask, w, h, colours, {
     maxGap: Math.round(BRIDGE_MAX_GAP * Math.max(w, h)),

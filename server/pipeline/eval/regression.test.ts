@@ -21,9 +21,9 @@ const FLOORS: [Category, number, number][] = [
   ['clutter', 2, 0.94], // 0.973
   ['white-on-white', 6, 0.94], // 0.964
   ['clutter', 6, 0.76], // 0.802
-  ['shadows', 6, 0.91], // 0.944
-  ['uneven-light', 6, 0.94], // 0.963
-  ['tiles', 6, 0.93], // 0.962
+  ['shadows', 6, 0.92], // 0.951
+  ['uneven-light', 6, 0.94], // 0.968
+  ['tiles', 6, 0.94], // 0.968
 ];
 
 describe('segmentation on the evaluation set', () => {
@@ -58,6 +58,19 @@ describe('thin products on the evaluation set', () => {
     const pieces = components(mask, spec.width, spec.height, 1).sizes.filter((size) => size >= area * 0.01);
     expect(pieces).toHaveLength(1);
     expect(iou(alpha, scene.alpha)).toBeGreaterThanOrEqual(0.91); // 0.926
+  }, 60_000);
+
+  it('leaves open the backdrop where the plants\' stems meet (all 7 plants)', async () => {
+    // The closing bridged those wedges: 0.910 before they were opened again (wedges.ts).
+    const specs = sceneSpecs().filter((s) => s.shape === 'plant');
+    const scores: number[] = [];
+    for (const spec of specs) {
+      const scene = await renderScene(spec);
+      const result = await segment(await decodeRgb(scene.jpeg));
+      scores.push(iou(result.alpha, scene.alpha));
+    }
+    expect(specs).toHaveLength(7);
+    expect(scores.reduce((a, b) => a + b, 0) / scores.length).toBeGreaterThanOrEqual(0.925); // 0.939
   }, 60_000);
 });
 
