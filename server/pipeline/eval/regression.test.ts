@@ -60,7 +60,7 @@ describe('thin products on the evaluation set', () => {
     expect(iou(alpha, scene.alpha)).toBeGreaterThanOrEqual(0.91); // 0.926
   }, 60_000);
 
-  it('leaves open the backdrop where the plants\' stems meet (all 7 plants)', async () => {
+  it("leaves open the backdrop where the plants' stems meet (all 7 plants)", async () => {
     // The closing bridged those wedges: 0.910 before they were opened again (wedges.ts).
     const specs = sceneSpecs().filter((s) => s.shape === 'plant');
     const scores: number[] = [];
