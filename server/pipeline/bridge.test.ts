@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bridgeFragments } from './bridge.js';
+import { breaks, bridgeFragments } from './bridge.js';
 
 const W = 60;
 const H = 30;
@@ -54,5 +54,44 @@ describe('bridgeFragments', () => {
     );
     bridgeFragments(mask, W, H, colours, options);
     expect(at(mask, 30, 15)).toBe(0);
+  });
+});
+
+describe('breaks', () => {
+  /** Row-major 0/1 grid of W × H from a predicate. */
+  const grid = (f: (x: number, y: number) => boolean) => {
+    const out = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) out[y * W + x] = f(x, y) ? 1 : 0;
+    return out;
+  };
+  const broken = (x: number, y: number) => onCable(x, y) && (x < 28 || x > 31);
+  /** The earlier cut's cable: whole, with its edge band a pixel wider. */
+  const whole = grid(onCable);
+  const near = grid((x, y) => x >= 5 && x <= 55 && y >= 13 && y <= 17);
+
+  it('closes a break the refinement opened in a piece the earlier cut had whole', () => {
+    const gaps = breaks(grid(broken), whole, near, W, H, 4);
+    expect(gaps).toBeDefined();
+    for (let x = 28; x <= 31; x++) expect(at(gaps!, x, 15)).toBe(1);
+    expect(at(gaps!, 20, 13)).toBe(0); // the band beside an unbroken stretch
+    expect(at(gaps!, 29, 10)).toBe(0); // outside the earlier cut
+  });
+
+  it('leaves apart pieces the earlier cut had apart', () => {
+    expect(breaks(grid(broken), grid(broken), near, W, H, 4)).toBeUndefined();
+  });
+
+  it('ignores specks', () => {
+    const mask = grid((x, y) => onCable(x, y) || (x === 40 && y === 19));
+    expect(
+      breaks(
+        mask,
+        whole,
+        grid(() => true),
+        W,
+        H,
+        5,
+      ),
+    ).toBeUndefined();
   });
 });

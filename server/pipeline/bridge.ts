@@ -4,11 +4,16 @@
  * clean-up keeps apart. Where a piece lies within a short gap of the rest, and the straight line across the
  * gap differs in colour from the backdrop on both sides of it, the gap is the product's own surface.
  * Things beside the product are a gap of plain backdrop away and stay apart.
+ *
+ * The full-size refinement can open such a break again in a piece the small cut kept whole; `breaks`
+ * finds the pixels that close it.
  */
 
 import { components } from './components.js';
 import { chamferDistance } from './enclosed.js';
 
+/** Pieces smaller than this share of the cut-out are specks, not the ends of a break. */
+const MIN_PIECE_SHARE = 0.002;
 /** Most pieces joined per photo (each join is a bounded search over the grid). */
 const MAX_JOINS = 8;
 /** Pixels beyond the bridge's half-width at which its sides are sampled (and the half-width is sought). */
@@ -220,4 +225,57 @@ function paintDisc(mask: Uint8Array, p: number, w: number, h: number, radius: nu
       if (px >= 0 && py >= 0 && px < w && py < h) mask[py * w + px] = 1;
     }
   }
+}
+
+/**
+ * Pixels that close breaks between pieces of `mask` (1 = product, w × h) that an earlier cut had whole
+ * (`whole`: one of its pieces holds both): pixels of `near` (at or just outside the earlier cut's product)
+ * with pixels of two such pieces within `radius` of them: breaks up to `radius` long. Specks don't count as pieces, and pieces the
+ * earlier cut had apart (two shoes) stay apart. Undefined when there is nothing to close.
+ */
+export function breaks(
+  mask: Uint8Array,
+  whole: Uint8Array,
+  near: Uint8Array,
+  w: number,
+  h: number,
+  radius: number,
+): Uint8Array | undefined {
+  const pieces = components(mask, w, h, 1);
+  let total = 0;
+  for (const size of pieces.sizes) total += size;
+  const big = pieces.sizes.map((size) => size >= total * MIN_PIECE_SHARE);
+  if (big.filter(Boolean).length < 2) return undefined;
+  // The earlier cut's piece each piece lies in (−1: none).
+  const earlier = components(whole, w, h, 1);
+  const within = pieces.sizes.map(() => -1);
+  for (let p = 0; p < mask.length; p++) {
+    const id = pieces.labels[p]!;
+    if (id >= 0 && within[id]! < 0 && earlier.labels[p]! >= 0) within[id] = earlier.labels[p]!;
+  }
+  const out = new Uint8Array(w * h);
+  let found = false;
+  for (let p = 0; p < out.length; p++) {
+    if (mask[p] === 1 || near[p] === 0) continue;
+    const x = p % w;
+    const y = (p - x) / w;
+    let first = -1;
+    scan: for (let dy = -radius; dy <= radius; dy++) {
+      const yy = y + dy;
+      if (yy < 0 || yy >= h) continue;
+      for (let dx = -radius; dx <= radius; dx++) {
+        const xx = x + dx;
+        if (xx < 0 || xx >= w) continue;
+        const id = pieces.labels[yy * w + xx]!;
+        if (id < 0 || !big[id] || within[id]! < 0) continue;
+        if (first < 0) first = id;
+        else if (id !== first && within[id] === within[first]) {
+          out[p] = 1;
+          found = true;
+          break scan;
+        }
+      }
+    }
+  }
+  return found ? out : undefined;
 }

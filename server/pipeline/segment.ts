@@ -22,7 +22,7 @@
  *     excepted), feather.
  */
 
-import { bridgeFragments } from './bridge.js';
+import { breaks, bridgeFragments } from './bridge.js';
 import { components } from './components.js';
 import { silhouettes } from './enclosed.js';
 import { geodesicDistance, stepQuantile } from './geodesic.js';
@@ -108,6 +108,12 @@ const ENCLOSURE_RADIUS = 0.024;
 const ENCLOSURE_CENTRE_INSET = 0.3;
 /** Longest break in a thin product (a cable) bridged, as a share of the grid's long side (bridge.ts). */
 const BRIDGE_MAX_GAP = 0.07;
+/** Longest break the full-size refinement may open in a piece and have closed again, in grid pixels (bridge.ts `breaks`). */
+const REJOIN_GRID_GAP = 3;
+/** Upsampled small-cut level (of 255) from which a pixel counts as inside the small cut's piece. */
+const REJOIN_RAMP = 64;
+/** Long side of the copy the breaks are looked for on. */
+const REJOIN_SIDE = 1024;
 /** Longest run of background between two parts of the product that may be a band across it (share of the long side). */
 const BAND_MAX_GAP = 0.14;
 /** Mean colour step (levels) from such a band to the backdrop beside it above which it is a different surface. */
@@ -887,6 +893,7 @@ async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut)
     const prior = (a / 255 - 0.5) * 6;
     hard[p] = prior + colour > 0 ? 255 : 0;
   }
+  if (!sameSize) await rejoinBreaks(hard, ramp, width, height, small.width);
   const sigma = Math.max(0.6, Math.min(width, height) / 1000);
   const soft = await toRaw(fromRaw({ data: hard, width, height, channels: 1 }).blur(sigma), 1);
   // Re-threshold the blurred edge into a narrower soft ramp (a lookup table: this runs per pixel).
@@ -895,6 +902,45 @@ async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut)
   const alpha = soft.data;
   for (let p = 0; p < alpha.length; p++) alpha[p] = curve[alpha[p]!]!;
   return alpha;
+}
+
+/**
+ * The refinement re-decides a thin part's edge band by colour, and where a cable's highlight matches the
+ * backdrop it can cut right across a piece the small cut kept whole. Such breaks are closed again with the
+ * small cut's own pixels (bridge.ts `breaks`), found on a copy of at most {@link REJOIN_SIDE} px a side
+ * so the labels stay small for a 24-megapixel photo.
+ */
+async function rejoinBreaks(hard: Buffer, ramp: Buffer, width: number, height: number, gridWidth: number) {
+  const k = Math.min(1, REJOIN_SIDE / Math.max(width, height));
+  const mw = Math.max(1, Math.round(width * k));
+  const mh = Math.max(1, Math.round(height * k));
+  const resize = async (data: Buffer, from: [number, number], to: [number, number]) =>
+    k === 1
+      ? data
+      : (
+          await toRaw(
+            fromRaw({ data, width: from[0], height: from[1], channels: 1 }).resize(to[0], to[1], {
+              fit: 'fill',
+              kernel: 'linear',
+            }),
+            1,
+          )
+        ).data;
+  const midHard = await resize(hard, [width, height], [mw, mh]);
+  const midRamp = await resize(ramp, [width, height], [mw, mh]);
+  const mask = new Uint8Array(mw * mh);
+  const whole = new Uint8Array(mw * mh);
+  const near = new Uint8Array(mw * mh);
+  for (let p = 0; p < mask.length; p++) {
+    mask[p] = midHard[p]! >= 128 ? 1 : 0;
+    whole[p] = midRamp[p]! >= 128 ? 1 : 0;
+    near[p] = midRamp[p]! >= REJOIN_RAMP ? 1 : 0;
+  }
+  const radius = Math.max(2, Math.round(REJOIN_GRID_GAP * (mw / gridWidth)));
+  const gaps = breaks(mask, whole, near, mw, mh, radius);
+  if (!gaps) return;
+  const up = await resize(Buffer.from(gaps.map((g) => g * 255)), [mw, mh], [width, height]);
+  for (let p = 0; p < hard.length; p++) if (up[p]! >= 128 && ramp[p]! >= REJOIN_RAMP) hard[p] = 255;
 }
 
 /** A 0/1 small-grid mask as 0..255 at full size (bilinear: its edges become ramps). */

@@ -45,20 +45,29 @@ describe('segmentation on the evaluation set', () => {
 });
 
 describe('thin products on the evaluation set', () => {
-  it('keeps a dark cable on a gradient in one piece where its lit stretches pass for shade', async () => {
-    const spec = sceneSpecs().find((s) => s.category === 'gradient' && s.shape === 'cable')!;
-    const scene = await renderScene(spec);
-    const { alpha } = await segment(await decodeRgb(scene.jpeg));
-    const mask = new Uint8Array(alpha.length);
-    let area = 0;
-    for (let p = 0; p < alpha.length; p++) {
-      mask[p] = alpha[p]! >= 128 ? 1 : 0;
-      area += mask[p]!;
-    }
-    const pieces = components(mask, spec.width, spec.height, 1).sizes.filter((size) => size >= area * 0.01);
-    expect(pieces).toHaveLength(1);
-    expect(iou(alpha, scene.alpha)).toBeGreaterThanOrEqual(0.91); // 0.926
-  }, 60_000);
+  it.each([
+    // its lit stretches pass for shade (bridged on the small grid)
+    ['a dark cable on a gradient', 'gradient', 0.91], // 0.928
+    // a lamp's hotspot on its highlight (the full-size refinement opened it; closed again)
+    ['a glossy cable in uneven light', 'uneven-light', 0.91], // 0.924
+  ] as const)(
+    'keeps %s in one piece',
+    async (_name, category, floor) => {
+      const spec = sceneSpecs().find((s) => s.category === category && s.shape === 'cable')!;
+      const scene = await renderScene(spec);
+      const { alpha } = await segment(await decodeRgb(scene.jpeg));
+      const mask = new Uint8Array(alpha.length);
+      let area = 0;
+      for (let p = 0; p < alpha.length; p++) {
+        mask[p] = alpha[p]! >= 128 ? 1 : 0;
+        area += mask[p]!;
+      }
+      const pieces = components(mask, spec.width, spec.height, 1).sizes.filter((size) => size >= area * 0.01);
+      expect(pieces).toHaveLength(1);
+      expect(iou(alpha, scene.alpha)).toBeGreaterThanOrEqual(floor);
+    },
+    60_000,
+  );
 
   it("leaves open the backdrop where the plants' stems meet (all 7 plants)", async () => {
     // The closing bridged those wedges: 0.910 before they were opened again (wedges.ts).
