@@ -112,8 +112,8 @@ const BRIDGE_MAX_GAP = 0.07;
 const REJOIN_GRID_GAP = 3;
 /** Upsampled small-cut level (of 255) from which a pixel counts as inside the small cut's piece. */
 const REJOIN_RAMP = 64;
-/** Long side of the copy the breaks are looked for on. */
-const REJOIN_SIDE = 1024;
+/** Long side (about) of the copy the breaks are looked for on: the grid's own size, so the search costs a few ms. */
+const REJOIN_SIDE = 256;
 /** Longest run of background between two parts of the product that may be a band across it (share of the long side). */
 const BAND_MAX_GAP = 0.14;
 /** Mean colour step (levels) from such a band to the backdrop beside it above which it is a different surface. */
@@ -893,7 +893,7 @@ async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut)
     const prior = (a / 255 - 0.5) * 6;
     hard[p] = prior + colour > 0 ? 255 : 0;
   }
-  if (!sameSize) await rejoinBreaks(hard, ramp, width, height, small.width);
+  if (!sameSize) rejoinBreaks(hard, ramp, width, height, cut, small);
   const sigma = Math.max(0.6, Math.min(width, height) / 1000);
   const soft = await toRaw(fromRaw({ data: hard, width, height, channels: 1 }).blur(sigma), 1);
   // Re-threshold the blurred edge into a narrower soft ramp (a lookup table: this runs per pixel).
@@ -907,40 +907,62 @@ async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut)
 /**
  * The refinement re-decides a thin part's edge band by colour, and where a cable's highlight matches the
  * backdrop it can cut right across a piece the small cut kept whole. Such breaks are closed again with the
- * small cut's own pixels (bridge.ts `breaks`), found on a copy of at most {@link REJOIN_SIDE} px a side
- * so the labels stay small for a 24-megapixel photo.
+ * small cut's own pixels (bridge.ts `breaks`), looked for on a copy shrunk by a whole factor to about
+ * {@link REJOIN_SIDE} px a side (cheap, and the labels stay small for a 24-megapixel photo).
  */
-async function rejoinBreaks(hard: Buffer, ramp: Buffer, width: number, height: number, gridWidth: number) {
-  const k = Math.min(1, REJOIN_SIDE / Math.max(width, height));
-  const mw = Math.max(1, Math.round(width * k));
-  const mh = Math.max(1, Math.round(height * k));
-  const resize = async (data: Buffer, from: [number, number], to: [number, number]) =>
-    k === 1
-      ? data
-      : (
-          await toRaw(
-            fromRaw({ data, width: from[0], height: from[1], channels: 1 }).resize(to[0], to[1], {
-              fit: 'fill',
-              kernel: 'linear',
-            }),
-            1,
-          )
-        ).data;
-  const midHard = await resize(hard, [width, height], [mw, mh]);
-  const midRamp = await resize(ramp, [width, height], [mw, mh]);
+async function rejoinBreaks(
+  hard: Buffer,
+  ramp: Buffer,
+  width: number,
+  height: number,
+  cut: SmallCut,
+  small: RawImage,
+) {
+  const f = Math.max(1, Math.floor(Math.max(width, height) / REJOIN_SIDE));
+  const mw = Math.ceil(width / f);
+  const mh = Math.ceil(height / f);
+  // The refined cut shrunk by block averaging: product where at least half a block is.
+  const column = new Int32Array(width);
+  for (let x = 0; x < width; x++) column[x] = (x / f) | 0;
+  const counts = new Uint32Array(mw * mh);
+  for (let y = 0; y < height; y++) {
+    const row = ((y / f) | 0) * mw;
+    const start = y * width;
+    for (let x = 0; x < width; x++) if (hard[start + x] !== 0) counts[row + column[x]!]!++;
+  }
   const mask = new Uint8Array(mw * mh);
+  // The small cut at the same size, bilinear (as `upsampled`, without a round trip through sharp).
   const whole = new Uint8Array(mw * mh);
   const near = new Uint8Array(mw * mh);
-  for (let p = 0; p < mask.length; p++) {
-    mask[p] = midHard[p]! >= 128 ? 1 : 0;
-    whole[p] = midRamp[p]! >= 128 ? 1 : 0;
-    near[p] = midRamp[p]! >= REJOIN_RAMP ? 1 : 0;
+  const sw = small.width;
+  const sh = small.height;
+  for (let my = 0; my < mh; my++) {
+    const v = Math.min(sh - 1, Math.max(0, ((my + 0.5) * sh) / mh - 0.5));
+    const y0 = Math.floor(v);
+    const y1 = Math.min(sh - 1, y0 + 1);
+    const fy = v - y0;
+    for (let mx = 0; mx < mw; mx++) {
+      const m = my * mw + mx;
+      const area = (Math.min(f, width - mx * f) * Math.min(f, height - my * f)) / 2;
+      mask[m] = counts[m]! >= area ? 1 : 0;
+      const u = Math.min(sw - 1, Math.max(0, ((mx + 0.5) * sw) / mw - 0.5));
+      const x0 = Math.floor(u);
+      const x1 = Math.min(sw - 1, x0 + 1);
+      const fx = u - x0;
+      const top = cut.mask[y0 * sw + x0]! * (1 - fx) + cut.mask[y0 * sw + x1]! * fx;
+      const bottom = cut.mask[y1 * sw + x0]! * (1 - fx) + cut.mask[y1 * sw + x1]! * fx;
+      const level = (top * (1 - fy) + bottom * fy) * 255;
+      whole[m] = level >= 128 ? 1 : 0;
+      near[m] = level >= REJOIN_RAMP ? 1 : 0;
+    }
   }
-  const radius = Math.max(2, Math.round(REJOIN_GRID_GAP * (mw / gridWidth)));
+  const radius = Math.max(2, Math.round(REJOIN_GRID_GAP * (mw / small.width)));
   const gaps = breaks(mask, whole, near, mw, mh, radius);
   if (!gaps) return;
-  const up = await resize(Buffer.from(gaps.map((g) => g * 255)), [mw, mh], [width, height]);
-  for (let p = 0; p < hard.length; p++) if (up[p]! >= 128 && ramp[p]! >= REJOIN_RAMP) hard[p] = 255;
+  for (let p = 0; p < hard.length; p++) {
+    const x = p % width;
+    if (gaps[(((p - x) / width / f) | 0) * mw + column[x]!] === 1 && ramp[p]! >= REJOIN_RAMP) hard[p] = 255;
+  }
 }
 
 /** A 0/1 small-grid mask as 0..255 at full size (bilinear: its edges become ramps). */
