@@ -19,7 +19,7 @@
  *     wedges of backdrop the closing bridged where stems meet (wedges.ts); bridge short breaks in a thin
  *     product (bridge.ts) and fill bands of "backdrop" across it.
  *  5. Upsample, re-decide the uncertain edge band with the colour models at full resolution (bridges
- *     excepted), feather.
+ *     excepted), close breaks that opened in a piece the small cut had whole (bridge.ts), feather.
  */
 
 import { breaks, bridgeFragments } from './bridge.js';
