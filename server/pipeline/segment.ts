@@ -893,7 +893,7 @@ async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut)
     const prior = (a / 255 - 0.5) * 6;
     hard[p] = prior + colour > 0 ? 255 : 0;
   }
-  if (!sameSize) rejoinBreaks(hard, ramp, width, height, cut, small);
+  if (!sameSize) rejoinBreaks(hard, ramp, width, height, small.width);
   const sigma = Math.max(0.6, Math.min(width, height) / 1000);
   const soft = await toRaw(fromRaw({ data: hard, width, height, channels: 1 }).blur(sigma), 1);
   // Re-threshold the blurred edge into a narrower soft ramp (a lookup table: this runs per pixel).
@@ -910,53 +910,38 @@ async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut)
  * small cut's own pixels (bridge.ts `breaks`), looked for on a copy shrunk by a whole factor to about
  * {@link REJOIN_SIDE} px a side (cheap, and the labels stay small for a 24-megapixel photo).
  */
-async function rejoinBreaks(
-  hard: Buffer,
-  ramp: Buffer,
-  width: number,
-  height: number,
-  cut: SmallCut,
-  small: RawImage,
-) {
+function rejoinBreaks(hard: Buffer, ramp: Buffer, width: number, height: number, gridWidth: number): void {
   const f = Math.max(1, Math.floor(Math.max(width, height) / REJOIN_SIDE));
   const mw = Math.ceil(width / f);
   const mh = Math.ceil(height / f);
-  // The refined cut shrunk by block averaging: product where at least half a block is.
+  // The refined cut and the upsampled small cut (`ramp`), both shrunk by block averaging.
   const column = new Int32Array(width);
   for (let x = 0; x < width; x++) column[x] = (x / f) | 0;
-  const counts = new Uint32Array(mw * mh);
+  const refined = new Uint32Array(mw * mh);
+  const before = new Uint32Array(mw * mh);
   for (let y = 0; y < height; y++) {
     const row = ((y / f) | 0) * mw;
     const start = y * width;
-    for (let x = 0; x < width; x++) if (hard[start + x] !== 0) counts[row + column[x]!]!++;
+    for (let x = 0; x < width; x++) {
+      const m = row + column[x]!;
+      if (hard[start + x] !== 0) refined[m]!++;
+      before[m] = before[m]! + ramp[start + x]!;
+    }
   }
   const mask = new Uint8Array(mw * mh);
-  // The small cut at the same size, bilinear (as `upsampled`, without a round trip through sharp).
   const whole = new Uint8Array(mw * mh);
   const near = new Uint8Array(mw * mh);
-  const sw = small.width;
-  const sh = small.height;
   for (let my = 0; my < mh; my++) {
-    const v = Math.min(sh - 1, Math.max(0, ((my + 0.5) * sh) / mh - 0.5));
-    const y0 = Math.floor(v);
-    const y1 = Math.min(sh - 1, y0 + 1);
-    const fy = v - y0;
     for (let mx = 0; mx < mw; mx++) {
       const m = my * mw + mx;
-      const area = (Math.min(f, width - mx * f) * Math.min(f, height - my * f)) / 2;
-      mask[m] = counts[m]! >= area ? 1 : 0;
-      const u = Math.min(sw - 1, Math.max(0, ((mx + 0.5) * sw) / mw - 0.5));
-      const x0 = Math.floor(u);
-      const x1 = Math.min(sw - 1, x0 + 1);
-      const fx = u - x0;
-      const top = cut.mask[y0 * sw + x0]! * (1 - fx) + cut.mask[y0 * sw + x1]! * fx;
-      const bottom = cut.mask[y1 * sw + x0]! * (1 - fx) + cut.mask[y1 * sw + x1]! * fx;
-      const level = (top * (1 - fy) + bottom * fy) * 255;
+      const area = Math.min(f, width - mx * f) * Math.min(f, height - my * f);
+      mask[m] = refined[m]! * 2 >= area ? 1 : 0;
+      const level = before[m]! / area;
       whole[m] = level >= 128 ? 1 : 0;
       near[m] = level >= REJOIN_RAMP ? 1 : 0;
     }
   }
-  const radius = Math.max(2, Math.round(REJOIN_GRID_GAP * (mw / small.width)));
+  const radius = Math.max(2, Math.round(REJOIN_GRID_GAP * (mw / gridWidth)));
   const gaps = breaks(mask, whole, near, mw, mh, radius);
   if (!gaps) return;
   for (let p = 0; p < hard.length; p++) {
