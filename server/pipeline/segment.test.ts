@@ -140,6 +140,9 @@ describe('segment', () => {
     const cluttered = await segment({ data: busy, width: 600, height: 600, channels: 3 });
     expect(plain.confidence).toBeGreaterThan(0.9);
     expect(cluttered.confidence).toBeLessThan(0.6);
+    // The bottle is smooth where the mosaic is not (texture.ts): most of it is found (0.165 before),
+    // all but its dark cap, which is why the confidence stays low.
+    expect(maskIou(cluttered.alpha, photo.alpha)).toBeGreaterThan(0.85);
   });
 
   it('keeps a product that runs off the bottom or the side of the frame', async () => {

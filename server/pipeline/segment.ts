@@ -12,7 +12,8 @@
  *     are kept out of that and favoured as product, shading included: the geodesic leaks into a white
  *     product where its shading meets the sweep's.
  *  2. Foreground model from interior pixels the border model explains badly (and, on a smooth backdrop,
- *     that lie behind an edge), in the blobs reaching the centre of the frame.
+ *     that lie behind an edge), plus, on a textured backdrop, regions lacking its texture (texture.ts),
+ *     in the blobs reaching the centre of the frame.
  *  3. Min-cut (Boykov–Kolmogorov) on the 4-connected grid with contrast-sensitive pairwise weights;
  *     models re-fitted from the labels and cut again (GrabCut iteration), a few rounds.
  *  4. Keep the big components near the centre, fill small holes not connected to the border; reopen the
@@ -30,6 +31,7 @@ import { type ColourModel, fitColourModel, negLogLikelihood, shadedNegLogLikelih
 import { GridMaxFlow } from './maxflow.js';
 import { outlinedObjects } from './outline.js';
 import { fromRaw, type RawImage, toRaw } from './sharp.js';
+import { backdropTexture } from './texture.js';
 import { reopenWedges } from './wedges.js';
 
 export interface SegmentOptions {
@@ -106,6 +108,17 @@ const ENCLOSURE_EDGE = 10;
 const ENCLOSURE_RADIUS = 0.024;
 /** Silhouettes must reach the frame's middle 40 % (this inset on each side). */
 const ENCLOSURE_CENTRE_INSET = 0.3;
+/**
+ * Untextured regions (texture.ts) seed the product model: texture averaged over 11×11 grid pixels (the
+ * checks of a cloth are ~10 at 256), below 0.6 × the backdrop's 2nd-percentile texture, when that is above
+ * the JPEG noise of a plain backdrop (~0.005); regions of at least 0.5 % of the grid.
+ */
+const UNTEXTURED = { radius: 5, quantile: 0.02, ratio: 0.6, minLevel: 0.008, minShare: 0.005 };
+/** Backdrop texture (texture.ts median) above which confidence falls: cloth and wood grain reach ~0.07… */
+const BUSY_TEXTURE_FROM = 0.1;
+/** …to this factor at this texture (a mosaic of 5 px tiles at 256 is 0.26). */
+const BUSY_TEXTURE_AT = 0.25;
+const BUSY_FLOOR = 0.3;
 /** Longest break in a thin product (a cable) bridged, as a share of the grid's long side (bridge.ts). */
 const BRIDGE_MAX_GAP = 0.07;
 /** Longest break the full-size refinement may open in a piece and have closed again, in grid pixels (bridge.ts `breaks`). */
@@ -335,6 +348,11 @@ function cutSmall(small: RawImage): SmallCut | undefined {
       for (let x = insetX; x < w - insetX; x++) if (dBg[y * w + x]! >= cutoff) seeds[y * w + x] = 1;
     }
   }
+  // On a textured backdrop, a smooth product's interior is product whatever its colour: the shaded,
+  // grey sleeve of a white shirt on checked cloth is not unusual, only untextured.
+  const texture = backdropTexture(small.data, w, h, trusted, UNTEXTURED);
+  const { untextured } = texture;
+  for (let p = 0; p < n; p++) seeds[p] = seeds[p]! | untextured[p]!;
   // Other things on the table, a shadow or a hotspot are "unusual" too: learn the product from the seed
   // blobs reaching the centre of the frame (where sellers put it), unless that leaves almost nothing.
   keepCentralSeeds(seeds, w, h);
@@ -408,8 +426,19 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   for (let p = 0; p < n; p++) area += mask[p]!;
   if (area < n * 0.002) return undefined;
   const camouflage = camouflagedShare(colours, mask, backdrop, outlined);
-  const confidence = confidenceOf(mask, w, h, trusted, dBg, dFg, area / n) * (1 - camouflage);
+  const confidence =
+    confidenceOf(mask, w, h, trusted, dBg, dFg, area / n) * (1 - camouflage) * calmness(texture.median);
   return { mask, firm, fg, bg, trend, confidence };
+}
+
+/**
+ * 1 on backdrops up to the texture of cloth or wood grain, falling to {@link BUSY_FLOOR} on a busier one
+ * (a mosaic, a crowded print): there the colour models may separate well and the cut still miss a part
+ * whose colour the backdrop has somewhere (a bottle's dark cap), so the seller should check.
+ */
+function calmness(backdropTexture: number): number {
+  const busy = clamp((backdropTexture - BUSY_TEXTURE_FROM) / (BUSY_TEXTURE_AT - BUSY_TEXTURE_FROM), 0, 1);
+  return 1 - (1 - BUSY_FLOOR) * busy;
 }
 
 /**
