@@ -345,8 +345,9 @@ describe('odd inputs through every step type', () => {
   ];
 
   for (const [inputName, make] of inputs) {
+    // A hung job would hit the test's timeout; speed itself is measured by `npm run bench`, not here
+    // (a wall-clock bound failed the 6000×4000 case on a loaded 2-core machine: ~3.5 s alone).
     it.each(workflows)(`${inputName}: %s`, async (_name, workflow) => {
-      const started = performance.now();
       const output = await enhance(await make(), { workflow, tier: 'free' });
       const expected = outputOf(workflow);
       const scale = Math.min(1, FREE_MAX_SIDE / Math.max(expected.width, expected.height));
@@ -356,7 +357,6 @@ describe('odd inputs through every step type', () => {
         height: Math.round(expected.height * scale),
       });
       await metadataFree(output);
-      expect(performance.now() - started).toBeLessThan(5000);
     });
   }
 
