@@ -116,8 +116,9 @@ const ENCLOSURE_CENTRE_INSET = 0.3;
 const UNTEXTURED = { radius: 5, quantile: 0.02, ratio: 0.6, minLevel: 0.008, minShare: 0.005 };
 /** Backdrop texture (texture.ts median) above which confidence falls: cloth and wood grain reach ~0.07… */
 const BUSY_TEXTURE_FROM = 0.1;
-/** …to this factor at this texture (a mosaic of 5 px tiles at 256 is 0.26). */
+/** …down to {@link BUSY_FLOOR} at this texture (a mosaic of 5 px tiles at 256 is 0.26). */
 const BUSY_TEXTURE_AT = 0.25;
+/** Confidence factor on the busiest backdrops. */
 const BUSY_FLOOR = 0.3;
 /** Longest break in a thin product (a cable) bridged, as a share of the grid's long side (bridge.ts). */
 const BRIDGE_MAX_GAP = 0.07;
@@ -351,8 +352,7 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   // On a textured backdrop, a smooth product's interior is product whatever its colour: the shaded,
   // grey sleeve of a white shirt on checked cloth is not unusual, only untextured.
   const texture = backdropTexture(small.data, w, h, trusted, UNTEXTURED);
-  const { untextured } = texture;
-  for (let p = 0; p < n; p++) seeds[p] = seeds[p]! | untextured[p]!;
+  for (let p = 0; p < n; p++) seeds[p] = seeds[p]! | texture.untextured[p]!;
   // Other things on the table, a shadow or a hotspot are "unusual" too: learn the product from the seed
   // blobs reaching the centre of the frame (where sellers put it), unless that leaves almost nothing.
   keepCentralSeeds(seeds, w, h);
@@ -436,8 +436,8 @@ function cutSmall(small: RawImage): SmallCut | undefined {
  * (a mosaic, a crowded print): there the colour models may separate well and the cut still miss a part
  * whose colour the backdrop has somewhere (a bottle's dark cap), so the seller should check.
  */
-function calmness(backdropTexture: number): number {
-  const busy = clamp((backdropTexture - BUSY_TEXTURE_FROM) / (BUSY_TEXTURE_AT - BUSY_TEXTURE_FROM), 0, 1);
+function calmness(medianTexture: number): number {
+  const busy = clamp((medianTexture - BUSY_TEXTURE_FROM) / (BUSY_TEXTURE_AT - BUSY_TEXTURE_FROM), 0, 1);
   return 1 - (1 - BUSY_FLOOR) * busy;
 }
 
