@@ -4,27 +4,31 @@
  * edge refinement and a feather so the edge is soft, not blocky.
  *
  *  1. Background colour model from the image border (a listing photo is framed around the product), with
- *     border stretches that look like the centre, or (on a smooth backdrop) colour outliers, left out —
- *     the product may touch the frame. On a smooth backdrop the model also takes in everything
- *     geodesically close to the border (geodesic.ts), so a flash hotspot or gradient stays backdrop.
+ *     border stretches that look like the centre, stretches where the frame cuts a product off (cutoff.ts),
+ *     or (on a smooth backdrop) colour outliers, left out — the product may touch the frame. On a smooth
+ *     backdrop the model also takes in everything geodesically close to the border (geodesic.ts), so a
+ *     flash hotspot or gradient stays backdrop.
  *     Regions off the border's lighting trend with a sharp rim (outline.ts), and regions enclosed by the
  *     photo's edges that depart from the backdrop around them (enclosed.ts: a white product's silhouette),
  *     are kept out of that and favoured as product, shading included: the geodesic leaks into a white
  *     product where its shading meets the sweep's.
  *  2. Foreground model from interior pixels the border model explains badly (and, on a smooth backdrop,
  *     that lie behind an edge), plus, on a textured backdrop, regions lacking its texture (texture.ts),
- *     in the blobs reaching the centre of the frame.
+ *     in the blobs reaching the centre of the frame — or, when none there stands out, in those running
+ *     off the frame where it cuts the product off.
  *  3. Min-cut (Boykov–Kolmogorov) on the 4-connected grid with contrast-sensitive pairwise weights;
  *     models re-fitted from the labels and cut again (GrabCut iteration), a few rounds.
- *  4. Keep the big components near the centre, fill small holes not connected to the border; reopen the
- *     wedges of backdrop the closing bridged where stems meet (wedges.ts); bridge short breaks in a thin
- *     product (bridge.ts) and fill bands of "backdrop" across it.
+ *  4. Keep the big components near the centre (or running off the frame where it cuts the product off),
+ *     fill small holes not connected to the border; reopen the wedges of backdrop the closing bridged
+ *     where stems meet (wedges.ts); bridge short breaks in a thin product (bridge.ts) and fill bands of
+ *     "backdrop" across it.
  *  5. Upsample, re-decide the uncertain edge band with the colour models at full resolution (bridges
  *     excepted), close breaks that opened in a piece the small cut had whole (bridge.ts), feather.
  */
 
 import { breaks, bridgeFragments } from './bridge.js';
 import { components } from './components.js';
+import { CUT_OFF, cutOffStretches } from './cutoff.js';
 import { silhouettes } from './enclosed.js';
 import { geodesicDistance, stepQuantile } from './geodesic.js';
 import { type ColourModel, fitColourModel, negLogLikelihood, shadedNegLogLikelihood } from './gmm.js';
@@ -120,6 +124,19 @@ const BUSY_TEXTURE_FROM = 0.1;
 const BUSY_TEXTURE_AT = 0.25;
 /** Confidence factor on the busiest backdrops. */
 const BUSY_FLOOR = 0.3;
+/**
+ * A seed blob is strong when its mean background cost is at least this share of the strongest blob's:
+ * weaker ones reaching the centre are the backdrop's speckle or a hotspot, not a product there.
+ */
+const SEED_STRENGTH = 0.5;
+/** Seed blobs this near (share of the long side) a blob running off the frame are the same product's. */
+const SEED_NEAR = 0.05;
+/** …if their mean background cost is at least this share of the strongest blob's (not the grout beside it). */
+const SEED_NEAR_STRENGTH = 0.25;
+/** Hops from blob to near blob at most. */
+const SEED_HOPS = 6;
+/** Depth behind a cut-off stretch (share of the long side) a part must reach to run off the frame there: past the seeds' 8 % inset. */
+const CUT_OFF_REACH = 0.1;
 /** Longest break in a thin product (a cable) bridged, as a share of the grid's long side (bridge.ts). */
 const BRIDGE_MAX_GAP = 0.07;
 /** Longest break the full-size refinement may open in a piece and have closed again, in grid pixels (bridge.ts `breaks`). */
@@ -279,11 +296,23 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   for (let p = 0; p < n; p++) sources[p] = ring[p] === 1 ? 1 : 0;
   trimOutliers(small.data, sources);
   const tau = Math.max(2, stepQuantile(small.data, w, h, sources, 0.9));
-  const geo = geodesicDistance(small.data, w, h, sources, tau);
   // The geodesic only means something on a smooth backdrop, and the border's colour outliers are only the
   // product on an otherwise plain scene. On texture (wood grain, a printed sheet) paths pile up cost, and
   // in clutter the outliers are other things: there the whole ring stays trusted.
   const smooth = tau <= SMOOTH_TAU && outlierRuns(ring, sources, w, h) <= MAX_OUTLIER_RUNS;
+  // Where the frame cuts the product off, none of it is a backdrop sample (cutoff.ts): on a textured
+  // backdrop the ring's outliers are not trimmed, and a label lighter than the product's body is no outlier.
+  const cutOff = cutOffStretches(small.data, w, h, {
+    ...CUT_OFF,
+    thickness: ringThickness(w, h),
+    reachDepth: Math.round(CUT_OFF_REACH * Math.max(w, h)),
+  });
+  for (let p = 0; p < n; p++) {
+    if (cutOff.stretch[p] !== 1) continue;
+    if (ring[p] === 1) ring[p] = 2;
+    sources[p] = 0;
+  }
+  const geo = geodesicDistance(small.data, w, h, sources, tau);
   const trusted = smooth ? sources : ring.map((r) => (r === 1 ? 1 : 0));
   // On a smooth backdrop, outlined objects are put behind an edge (no backdrop prior, not backdrop
   // samples) and favoured as product in the cut.
@@ -353,9 +382,9 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   // grey sleeve of a white shirt on checked cloth is not unusual, only untextured.
   const texture = backdropTexture(small.data, w, h, trusted, UNTEXTURED);
   for (let p = 0; p < n; p++) seeds[p] = seeds[p]! | texture.untextured[p]!;
-  // Other things on the table, a shadow or a hotspot are "unusual" too: learn the product from the seed
-  // blobs reaching the centre of the frame (where sellers put it), unless that leaves almost nothing.
-  keepCentralSeeds(seeds, w, h);
+  // Learn the product from the seed blobs where it is: the centre, or where the frame cuts it off.
+  const offFrame = keepCentralSeeds(seeds, w, h, cutOff.reach, dBg);
+  const productReach = offFrame ? cutOff.reach : undefined;
   // Silhouettes are product by their contour whatever their colour (a sleeve in shade is grey), but
   // their backdrop-coloured parts would teach the product model the backdrop (a handle's opening).
   const backdrop = meanOf(colours, trusted);
@@ -402,7 +431,7 @@ function cutSmall(small: RawImage): SmallCut | undefined {
     uncut.set(mask);
     close(mask, w, h);
     closed.set(mask);
-    cleanUp(mask, w, h, dBg, dFg, iteration > 0 ? previous : undefined);
+    cleanUp(mask, w, h, dBg, dFg, productReach, iteration > 0 ? previous : undefined);
     // Converged: another round would re-fit the same models (most photos settle after two rounds; the
     // later ones are for shadows and clutter, and cost ~30 ms each at 1200²).
     let changed = 0;
@@ -615,14 +644,90 @@ function excludeOutlined(
   return { outlined: objects, silhouette };
 }
 
-function keepCentralSeeds(seeds: Uint8Array, w: number, h: number): void {
+/**
+ * Other things on the table, a shadow or a hotspot are "unusual" too: the product model learns from the
+ * seed blobs reaching the centre of the frame (where sellers put it). When no strong blob does (a blob far
+ * weaker than the strongest is the backdrop's own speckle) but one runs off the frame where the product is
+ * cut off by it (`reach`, cutoff.ts), the product is there: that blob is kept with those near it (a
+ * plant's stems above its pot). Returns whether the product was taken to be cut off by the frame; seeds
+ * are left as they are when neither leaves enough to learn from.
+ */
+function keepCentralSeeds(
+  seeds: Uint8Array,
+  w: number,
+  h: number,
+  reach: Uint8Array,
+  dBg: Float32Array,
+): boolean {
   const parts = components(seeds, w, h, 1, SEED_CENTRE_INSET);
-  let kept = 0;
-  for (let i = 0; i < parts.sizes.length; i++) if (parts.touchesCentre[i]) kept += parts.sizes[i]!;
-  if (kept < 48) return;
+  const count = parts.sizes.length;
+  const offFrame = anchored(parts, reach);
+  const strength = new Float64Array(count);
   for (let p = 0; p < seeds.length; p++) {
-    if (seeds[p] === 1 && !parts.touchesCentre[parts.labels[p]!]) seeds[p] = 0;
+    const id = parts.labels[p]!;
+    if (id >= 0) strength[id] = strength[id]! + dBg[p]! / parts.sizes[id]!;
   }
+  const big = (i: number) => parts.sizes[i]! >= 48;
+  let strongest = 0;
+  for (let i = 0; i < count; i++) {
+    if (big(i) && (parts.touchesCentre[i] || offFrame[i])) strongest = Math.max(strongest, strength[i]!);
+  }
+  const strong = (i: number) => strength[i]! >= SEED_STRENGTH * strongest;
+  const cutOff =
+    !parts.sizes.some((_, i) => parts.touchesCentre[i] && big(i) && strong(i)) &&
+    offFrame.some((o, i) => o && big(i) && strong(i));
+  let keep = [...parts.touchesCentre];
+  if (cutOff) {
+    // From the blobs running off the frame, hop to blobs near those kept (stem by stem to a leaf).
+    keep = parts.sizes.map((_, i) => offFrame[i]! && strong(i));
+    const radius = Math.round(SEED_NEAR * Math.max(w, h));
+    for (let hop = 0; hop < SEED_HOPS; hop++) {
+      const near = within(
+        seeds.map((_, p) => (parts.labels[p]! >= 0 && keep[parts.labels[p]!] ? 1 : 0)),
+        w,
+        h,
+        radius,
+      );
+      let added = false;
+      for (let p = 0; p < seeds.length; p++) {
+        const id = parts.labels[p]!;
+        if (id < 0 || keep[id] || near[p] !== 1 || strength[id]! < SEED_NEAR_STRENGTH * strongest) continue;
+        keep[id] = true;
+        added = true;
+      }
+      if (!added) break;
+    }
+  }
+  let kept = 0;
+  for (let i = 0; i < count; i++) if (keep[i]) kept += parts.sizes[i]!;
+  if (kept < 48) return false;
+  for (let p = 0; p < seeds.length; p++) {
+    if (seeds[p] === 1 && !keep[parts.labels[p]!]) seeds[p] = 0;
+  }
+  return cutOff;
+}
+
+/** 1 within `radius` (chessboard distance) of a 1 in `mask`: a dilation by a square, as in {@link close}. */
+function within(mask: Uint8Array, w: number, h: number, radius: number): Uint8Array {
+  const rows = new Uint8Array(mask.length);
+  const out = new Uint8Array(mask.length);
+  sweep(mask, rows, w, h, radius, 1, true);
+  sweep(rows, out, w, h, radius, 1, false);
+  return out;
+}
+
+/**
+ * Per component: whether it is where the product is: reaching the centre of the frame, or, when the
+ * product is cut off by the frame, running off it there (`reach`, cutoff.ts).
+ */
+function anchored(parts: ReturnType<typeof components>, reach: Uint8Array | undefined): boolean[] {
+  if (!reach) return [...parts.touchesCentre];
+  const result = parts.sizes.map(() => false);
+  for (let p = 0; p < reach.length; p++) {
+    const id = parts.labels[p]!;
+    if (id >= 0 && reach[p] === 1) result[id] = true;
+  }
+  return result;
 }
 
 /**
@@ -673,13 +778,17 @@ function trimOutliers(data: Uint8Array, sources: Uint8Array): void {
   for (let p = 0; p < sources.length; p++) if (sources[p] === 1 && d(p) > limit) sources[p] = 0;
 }
 
+function ringThickness(w: number, h: number): number {
+  return Math.max(2, Math.round(0.035 * Math.min(w, h)));
+}
+
 /**
  * Marks the border ring: 1 = trusted background sample, 2 = a stretch that looks like the centre rather
  * than the rest of the border (probably the product touching the frame), 0 = interior.
  */
 function borderRing(small: RawImage): Uint8Array {
   const { width: w, height: h, data } = small;
-  const thickness = Math.max(2, Math.round(0.035 * Math.min(w, h)));
+  const thickness = ringThickness(w, h);
   const ring = new Uint8Array(w * h);
   const segmentCount = 4 * SEGMENTS_PER_SIDE;
   const sums = new Float64Array(segmentCount * 4);
@@ -801,10 +910,12 @@ function cleanUp(
   h: number,
   dBg: Float32Array,
   dFg: Float32Array,
+  reach: Uint8Array | undefined,
   previous?: Uint8Array,
 ): void {
   const n = w * h;
   const fgParts = components(mask, w, h, 1);
+  const central = anchored(fgParts, reach);
   // Share of each component that the previous round kept: a thin part (a cable) that a later round
   // breaks off the rest is still the product the earlier round found.
   const carried = new Float64Array(fgParts.sizes.length);
@@ -817,7 +928,7 @@ function cleanUp(
   let best = -1;
   let bestScore = 0;
   for (let i = 0; i < fgParts.sizes.length; i++) {
-    const score = fgParts.sizes[i]! * (fgParts.touchesCentre[i] ? 1 : 0.3);
+    const score = fgParts.sizes[i]! * (central[i] ? 1 : 0.3);
     if (score > bestScore) {
       bestScore = score;
       best = i;
@@ -825,9 +936,7 @@ function cleanUp(
   }
   const keep = fgParts.sizes.map(
     (size, i) =>
-      i === best ||
-      (fgParts.touchesCentre[i] === true && size >= 0.2 * fgParts.sizes[best]!) ||
-      carried[i]! >= size * 0.5,
+      i === best || (central[i] === true && size >= 0.2 * fgParts.sizes[best]!) || carried[i]! >= size * 0.5,
   );
   let area = 0;
   for (let p = 0; p < n; p++) {
