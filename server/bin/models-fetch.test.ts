@@ -114,6 +114,26 @@ describe('downloadModel', () => {
       /only http\(s\)/,
     );
   });
+  it('leaves nothing behind when the body fails before the first byte arrives', async () => {
+    // Near the race CI once hit (the open of the temporary file still in flight when the cleanup ran,
+    // so a `.part` was left). This does not force that ordering; the fix is to open before streaming.
+    const folder = join(dir, 'd');
+    const failing = async () =>
+      new Response(
+        new ReadableStream({
+          pull(controller) {
+            controller.error(new Error('connection reset'));
+          },
+        }),
+        { headers: { 'content-length': '1000' } },
+      );
+    await expect(
+      downloadModel({ url: `${base}/x.onnx`, out: join(folder, 'm.onnx'), fetch: failing }),
+    ).rejects.toThrow('download failed: connection reset');
+    // Let any late file-system work land before looking.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await filesIn(folder)).toEqual([]);
+  });
 });
 
 describe('npm run models:fetch', () => {

@@ -4,8 +4,7 @@
  * the expected SHA-256, when one is given). A worker never sees a half-written model.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -63,6 +62,9 @@ export async function downloadModel(options: DownloadOptions): Promise<Downloade
   const temp = join(dirname(options.out), `.${basename(options.out)}.${randomBytes(4).toString('hex')}.part`);
   const hash = createHash('sha256');
   let received = 0;
+  // Opened before streaming: a lazily opened write stream could create the file after a failed
+  // download's cleanup had already run, leaving a stray `.part` behind.
+  const file = await open(temp, 'wx', 0o644);
   try {
     await pipeline(
       Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
@@ -74,7 +76,7 @@ export async function downloadModel(options: DownloadOptions): Promise<Downloade
           done(null, chunk);
         },
       }),
-      createWriteStream(temp, { mode: 0o644 }),
+      file.createWriteStream(),
     );
     if (total !== undefined && received !== total) {
       throw new DownloadError(`the download stopped after ${received} of ${total} bytes`);
@@ -86,6 +88,7 @@ export async function downloadModel(options: DownloadOptions): Promise<Downloade
     await rename(temp, options.out);
     return { path: options.out, bytes: received, sha256 };
   } catch (error) {
+    await file.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
     if (error instanceof DownloadError) throw error;
     throw new DownloadError(`download failed: ${(error as Error).message}`, { cause: error });
