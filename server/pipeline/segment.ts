@@ -32,6 +32,7 @@ import { CUT_OFF, cutOffStretches } from './cutoff.js';
 import { silhouettes } from './enclosed.js';
 import { geodesicDistance, stepQuantile } from './geodesic.js';
 import { type ColourModel, fitColourModel, negLogLikelihood, shadedNegLogLikelihood } from './gmm.js';
+import { findGrout } from './grout.js';
 import { GridMaxFlow } from './maxflow.js';
 import { outlinedObjects } from './outline.js';
 import { fromRaw, type RawImage, toRaw } from './sharp.js';
@@ -172,7 +173,12 @@ export async function segment(image: RawImage, options: SegmentOptions = {}): Pr
           3,
         )
       : image;
-  const cut = cutSmall(small);
+  // On a tiled floor the cut sees the floor with its grout painted over (grout.ts).
+  const grout = findGrout(small.data, small.width, small.height);
+  const floor = grout
+    ? { ...small, data: Buffer.from(grout.filled.buffer, grout.filled.byteOffset, grout.filled.length) }
+    : small;
+  const cut = cutSmall(floor, grout !== undefined);
   if (!cut) return everything(width, height);
   const alpha = await refineToFullSize(image, small, cut);
   return { alpha, width, height, confidence: cut.confidence };
@@ -288,7 +294,8 @@ function solve6(matrix: Float64Array, rhs: Float64Array): number[] | undefined {
   return a.map((row, r) => row[6]! / row[r]!);
 }
 
-function cutSmall(small: RawImage): SmallCut | undefined {
+/** `tiled`: `small` is a tiled floor with its grout painted over (grout.ts). */
+function cutSmall(small: RawImage, tiled: boolean): SmallCut | undefined {
   const { width: w, height: h } = small;
   const n = w * h;
   const ring = borderRing(small);
@@ -319,7 +326,10 @@ function cutSmall(small: RawImage): SmallCut | undefined {
   const { outlined, silhouette } = smooth
     ? excludeOutlined(small, trusted, geo, tau)
     : { outlined: new Uint8Array(n), silhouette: new Uint8Array(n) };
-  if (!smooth) geo.fill(2 * NEAR);
+  // On a tiled floor each tile keeps its own shade and veining after the grout is painted over, and a
+  // white product's shading meets them somewhere: the geodesic would flow into it (a white shoe on light
+  // tiles was lost whole). The colour models and the frame do the work there.
+  if (!smooth || tiled) geo.fill(2 * NEAR);
   // Backdrop samples: the trusted border plus everything smoothly connected to it.
   const near = new Uint8Array(n);
   for (let p = 0; p < n; p++) near[p] = trusted[p] === 1 || geo[p]! < NEAR ? 1 : 0;
