@@ -117,7 +117,6 @@ export function findGrout(
         const p = y * w + x;
         const i = nearest[p]!;
         if (i < 0) continue;
-        if (!groutColoured(data, p, grout)) continue;
         for (let dy = -1; dy <= 1; dy++) {
           for (let dx = -1; dx <= 1; dx++) {
             const xx = x + dx;
