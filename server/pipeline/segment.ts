@@ -3,6 +3,8 @@
  * a graph cut on a small copy of the photo, cleaned up, then brought back to full size with a colour-aware
  * edge refinement and a feather so the edge is soft, not blocky.
  *
+ *  0. On a tiled floor, the grout grid is found and painted over with the tiles (grout.ts), and the cut
+ *     runs on that picture, without the geodesic of step 1.
  *  1. Background colour model from the image border (a listing photo is framed around the product), with
  *     border stretches that look like the centre, stretches where the frame cuts a product off (cutoff.ts),
  *     or (on a smooth backdrop) colour outliers, left out — the product may touch the frame. On a smooth
