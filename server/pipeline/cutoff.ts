@@ -88,14 +88,20 @@ export function cutOffStretches(data: Uint8Array, w: number, h: number, options:
   const half = Math.round(options.baselineShare * length);
   const step = Math.max(1, Math.round(length / 256));
   const baseline = new Float64Array(length * 3);
-  const window = new Float64Array(2 * half + 1);
-  for (let i = 0; i < length; i += step) {
-    for (let c = 0; c < 3; c++) {
-      for (let j = -half; j <= half; j++)
-        window[j + half] = smooth[((((i + j) % length) + length) % length) * 3 + c]!;
-      window.sort();
-      const value = window[half]!;
-      for (let q = i; q < Math.min(length, i + step); q++) baseline[q * 3 + c] = value;
+  for (let c = 0; c < 3; c++) {
+    const at = (i: number) => smooth[(((i % length) + length) % length) * 3 + c]!;
+    // The window kept sorted as it slides (one value out, one in, per position): the same medians as
+    // sorting each window afresh, which was most of this function's time.
+    const window: number[] = [];
+    for (let j = -half; j <= half; j++) window.push(at(j));
+    window.sort((a, b) => a - b);
+    for (let i = 0; i < length; i += step) {
+      for (let q = Math.max(1, i - step + 1); q <= i; q++) {
+        window.splice(lowerBound(window, at(q - half - 1)), 1);
+        const incoming = at(q + half);
+        window.splice(lowerBound(window, incoming), 0, incoming);
+      }
+      for (let q = i; q < Math.min(length, i + step); q++) baseline[q * 3 + c] = window[half]!;
     }
   }
   // Departure: the mean distance of the band's pixels from that baseline in more or less light (a
@@ -170,4 +176,16 @@ function boxAround(values: Float64Array, channels: number, k: number): Float64Ar
   }
   for (let v = 0; v < out.length; v++) out[v] = out[v]! / (2 * k + 1);
   return out;
+}
+
+/** First index of a sorted array whose value is not below `value`. */
+function lowerBound(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
