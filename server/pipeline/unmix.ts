@@ -1,0 +1,153 @@
+/**
+ * Where exactly a product's edge runs at full size. An edge pixel is a mix of the product's colour F and
+ * the backdrop's colour B behind it (lens blur, anti-aliasing, JPEG): C ≈ αF + (1 − α)B. Deciding it by
+ * the global colour models puts the edge too far out: the backdrop's model is tight and the product's
+ * broad, so a pixel a quarter product is already "unlike the backdrop" (a halo of backdrop ~1 px wide all
+ * round, which on a thin cable is a tenth of its area). Here F and B are the mean colours of the sure
+ * product and sure backdrop nearby (cells of the small cut's grid inside it and outside it, neighbours
+ * included), and the pixel is product when its α along B → F is at least ½.
+ */
+
+export interface UnmixOptions {
+  /** Grid cells either side whose sure colours are pooled for a pixel's F and B. */
+  reach: number;
+  /** Least distance between F and B (8-bit levels) for α to mean anything; closer, the pixel is left. */
+  minContrast: number;
+}
+
+/** The small cut: its RGB grid and its mask (1 = product), `width` × `height` cells. */
+export interface SmallGrid {
+  data: Uint8Array;
+  mask: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * Re-decides `hard` (0/255 per full-size pixel) where `ramp` (the small cut upsampled, 0..255) is between 0
+ * and 255, apart from `firm` pixels (> 0). Returns the number of pixels changed.
+ */
+export function unmixEdges(
+  data: Uint8Array,
+  width: number,
+  height: number,
+  ramp: Uint8Array,
+  hard: Uint8Array,
+  firm: Uint8Array | undefined,
+  small: SmallGrid,
+  options: UnmixOptions,
+): number {
+  const { reach, minContrast } = options;
+  const { width: sw, height: sh, mask } = small;
+  // Per cell: sure product r, g, b, count, then sure backdrop r, g, b, count. A cell is sure when it and
+  // its four neighbours are on the same side of the cut: its colour (an average over the cell) is then
+  // not a mix.
+  const sums = new Uint32Array(sw * sh * 8);
+  for (let y = 0; y < sh; y++) {
+    for (let x = 0; x < sw; x++) {
+      const c = y * sw + x;
+      const m = mask[c]!;
+      if (
+        (x > 0 && mask[c - 1] !== m) ||
+        (x + 1 < sw && mask[c + 1] !== m) ||
+        (y > 0 && mask[c - sw] !== m) ||
+        (y + 1 < sh && mask[c + sw] !== m)
+      ) {
+        continue;
+      }
+      const k = c * 8 + (m === 1 ? 0 : 4);
+      sums[k] = small.data[c * 3]!;
+      sums[k + 1] = small.data[c * 3 + 1]!;
+      sums[k + 2] = small.data[c * 3 + 2]!;
+      sums[k + 3] = 1;
+    }
+  }
+  const area = integral(sums, sw, sh);
+  // Only cells with the cut's edge within two cells hold pixels between 0 and 255 in the upsampled ramp
+  // (its bilinear support is the 2 × 2 cells around a pixel): the rest of the photo is not visited.
+  const near = new Uint8Array(sw * sh);
+  for (let y = 0; y < sh; y++) {
+    for (let x = 0; x < sw; x++) {
+      const c = y * sw + x;
+      if ((x + 1 < sw && mask[c + 1] !== mask[c]) || (y + 1 < sh && mask[c + sw] !== mask[c])) {
+        for (let dy = Math.max(0, y - 2); dy <= Math.min(sh - 1, y + 3); dy++)
+          near.fill(1, dy * sw + Math.max(0, x - 2), dy * sw + Math.min(sw - 1, x + 3) + 1);
+      }
+    }
+  }
+  const pool = new Float64Array(8);
+  const floor = minContrast * minContrast;
+  // The full-size pixels of cell c along one axis: those whose position × cells / pixels rounds down to c.
+  const first = (c: number, cells: number, pixels: number) => Math.ceil((c * pixels) / cells);
+  let changed = 0;
+  for (let cy = 0; cy < sh; cy++) {
+    for (let cx = 0; cx < sw; cx++) {
+      if (near[cy * sw + cx] !== 1) continue;
+      boxSum(area, sw, sh, cx - reach, cy - reach, cx + reach, cy + reach, pool);
+      const nf = pool[3]!;
+      const nb = pool[7]!;
+      if (nf === 0 || nb === 0) continue;
+      const br = pool[4]! / nb;
+      const bg = pool[5]! / nb;
+      const bb = pool[6]! / nb;
+      const dr = pool[0]! / nf - br;
+      const dg = pool[1]! / nf - bg;
+      const db = pool[2]! / nf - bb;
+      const d2 = dr * dr + dg * dg + db * db;
+      if (d2 < floor) continue;
+      const x1 = Math.min(width, first(cx + 1, sw, width));
+      const y1 = Math.min(height, first(cy + 1, sh, height));
+      for (let y = first(cy, sh, height); y < y1; y++) {
+        for (let x = first(cx, sw, width), p = y * width + x; x < x1; x++, p++) {
+          const a = ramp[p]!;
+          if (a === 0 || a === 255 || (firm !== undefined && firm[p]! > 0)) continue;
+          const alpha =
+            ((data[p * 3]! - br) * dr + (data[p * 3 + 1]! - bg) * dg + (data[p * 3 + 2]! - bb) * db) / d2;
+          const decided = alpha >= 0.5 ? 255 : 0;
+          if (decided !== hard[p]) {
+            hard[p] = decided;
+            changed++;
+          }
+        }
+      }
+    }
+  }
+  return changed;
+}
+
+/** Summed-area table of 8 values per cell, (bw + 1) × (bh + 1) entries with a zero first row and column. */
+function integral(sums: Uint32Array, bw: number, bh: number): Float64Array {
+  const stride = (bw + 1) * 8;
+  const out = new Float64Array((bh + 1) * stride);
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const o = (y + 1) * stride + (x + 1) * 8;
+      const k = (y * bw + x) * 8;
+      for (let c = 0; c < 8; c++)
+        out[o + c] = sums[k + c]! + out[o - 8 + c]! + out[o - stride + c]! - out[o - stride - 8 + c]!;
+    }
+  }
+  return out;
+}
+
+/** Sums of the cells x0..x1 × y0..y1 (clipped to the grid) into `out` (8 values). */
+function boxSum(
+  area: Float64Array,
+  bw: number,
+  bh: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  out: Float64Array,
+): void {
+  const stride = (bw + 1) * 8;
+  const left = Math.max(0, x0) * 8;
+  const right = (Math.min(bw - 1, x1) + 1) * 8;
+  const top = Math.max(0, y0) * stride;
+  const bottom = (Math.min(bh - 1, y1) + 1) * stride;
+  for (let c = 0; c < 8; c++) {
+    out[c] =
+      area[bottom + right + c]! - area[top + right + c]! - area[bottom + left + c]! + area[top + left + c]!;
+  }
+}
