@@ -156,6 +156,8 @@ const REJOIN_SIDE = 256;
  */
 const UNMIX_REACH = 2;
 const UNMIX_MIN_CONTRAST = 30;
+/** Most pixels unmixing moves an edge: the colour models are ~1 px out. */
+const UNMIX_PASSES = 2;
 /** Longest run of background between two parts of the product that may be a band across it (share of the long side). */
 const BAND_MAX_GAP = 0.14;
 /** Mean colour step (levels) from such a band to the backdrop beside it above which it is a different surface. */
@@ -810,7 +812,10 @@ function trimOutliers(data: Uint8Array, sources: Uint8Array): void {
   if (count === 0) return;
   const median = histograms.map((histogram) => {
     let seen = 0;
-    for (let v = 0; v < 256; v++) if ((seen += histogram[v]!) > count >> 1) return v;
+    for (let v = 0; v < 256; v++) {
+      seen += histogram[v]!;
+      if (seen > count >> 1) return v;
+    }
     return 255;
   });
   const d = (p: number) =>
@@ -1075,7 +1080,9 @@ async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut)
     const prior = (a / 255 - 0.5) * 6;
     hard[p] = prior + colour > 0 ? 255 : 0;
   }
-  // The colour models put the edge ~1 px out (a backdrop halo): re-decide it by the local mix (unmix.ts).
+  if (!sameSize) rejoinBreaks(hard, ramp, width, height, small.width);
+  // The colour models put the edge ~1 px out (a backdrop halo): re-decide it by the local mix (unmix.ts),
+  // after the breaks are closed (it keeps a piece whole, it cannot join one).
   if (!sameSize) {
     unmixEdges(
       data,
@@ -1088,10 +1095,10 @@ async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut)
       {
         reach: UNMIX_REACH,
         minContrast: UNMIX_MIN_CONTRAST,
+        passes: UNMIX_PASSES,
       },
     );
   }
-  if (!sameSize) rejoinBreaks(hard, ramp, width, height, small.width);
   const sigma = Math.max(0.6, Math.min(width, height) / 1000);
   const soft = await toRaw(fromRaw({ data: hard, width, height, channels: 1 }).blur(sigma), 1);
   // Re-threshold the blurred edge into a narrower soft ramp (a lookup table: this runs per pixel).

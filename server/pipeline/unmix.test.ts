@@ -6,7 +6,7 @@ const H = 20;
 // The small cut's grid has 4 × 4 px cells; pooled 3 either side, the band's cells (6..9) reach sure cells
 // of both kinds.
 const CELL = 4;
-const OPTIONS = { reach: 3, minContrast: 30 };
+const OPTIONS = { reach: 3, minContrast: 30, passes: 2 };
 
 type Rgb = [number, number, number];
 const BACKDROP: Rgb = [200, 200, 200];
@@ -15,20 +15,21 @@ const PRODUCT: Rgb = [40, 80, 160];
 /**
  * A vertical edge: backdrop left of column 30, product from column 33, and three mixed columns between
  * (a quarter, half and three quarters product). The band (ramp 128) covers columns 24..38, and `hard`
- * starts as product all across it: the outward-biased decision unmixing corrects.
+ * starts as product from column `from` (29: 2 px out, the outward-biased decision unmixing corrects).
+ * Rows `glare` of the product are the backdrop's colour (a highlight in a hotspot).
  */
-function edge(backdrop: Rgb = BACKDROP, product: Rgb = PRODUCT) {
+function edge(backdrop: Rgb = BACKDROP, product: Rgb = PRODUCT, from = 29, glare: number[] = []) {
   const data = new Uint8Array(W * H * 3);
   const ramp = new Uint8Array(W * H);
   const hard = new Uint8Array(W * H);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
       const p = y * W + x;
-      const alpha = x < 30 ? 0 : x >= 33 ? 1 : (x - 29) / 4;
+      const alpha = glare.includes(y) ? 0 : x < 30 ? 0 : x >= 33 ? 1 : (x - 29) / 4;
       for (let c = 0; c < 3; c++)
         data[p * 3 + c] = Math.round(alpha * product[c]! + (1 - alpha) * backdrop[c]!);
       ramp[p] = x < 24 ? 0 : x > 38 ? 255 : 128;
-      hard[p] = x < 24 ? 0 : 255;
+      hard[p] = x < from ? 0 : 255;
     }
   }
   // The small cut: cells averaged from the pixels, product from cell 8 (pixels 32..35) on.
@@ -61,15 +62,33 @@ describe('unmixEdges', () => {
       expect(decided.slice(0, 31).every((v) => v === 0)).toBe(true);
       expect(decided.slice(31).every((v) => v === 255)).toBe(true);
     }
-    // Columns 24..30 turned backdrop on every row.
-    expect(changed).toBe(7 * H);
+    // Columns 29 and 30 turned backdrop on every row.
+    expect(changed).toBe(2 * H);
   });
 
   it('also moves an edge decided too far in', () => {
-    const { data, ramp, hard, small } = edge();
-    for (let p = 0; p < hard.length; p++) if (ramp[p] === 128) hard[p] = 0;
+    const { data, ramp, hard, small } = edge(BACKDROP, PRODUCT, 33);
     unmixEdges(data, W, H, ramp, hard, undefined, small, OPTIONS);
     expect(row(hard, 5).indexOf(255)).toBe(31);
+  });
+
+  it('moves an edge by at most a pixel a pass', () => {
+    const far = edge(BACKDROP, PRODUCT, 24);
+    unmixEdges(far.data, W, H, far.ramp, far.hard, undefined, far.small, OPTIONS);
+    expect(row(far.hard, 5).indexOf(255)).toBe(26);
+    unmixEdges(far.data, W, H, far.ramp, far.hard, undefined, far.small, { ...OPTIONS, passes: 5 });
+    expect(row(far.hard, 5).indexOf(255)).toBe(31);
+  });
+
+  it("thins a stretch of product in the backdrop's colour, does not cut it away", () => {
+    const glare = [8, 9, 10, 11];
+    const { data, ramp, hard, small } = edge(BACKDROP, PRODUCT, 31, glare);
+    unmixEdges(data, W, H, ramp, hard, undefined, small, OPTIONS);
+    for (const y of glare) expect(row(hard, y).indexOf(255)).toBe(33);
+    expect(row(hard, 5).indexOf(255)).toBe(31);
+    // Unbounded, the whole band would go.
+    unmixEdges(data, W, H, ramp, hard, undefined, small, { ...OPTIONS, passes: 20 });
+    expect(row(hard, 9).indexOf(255)).toBe(39);
   });
 
   it('leaves the band alone where product and backdrop are too alike to unmix', () => {
@@ -86,7 +105,7 @@ describe('unmixEdges', () => {
     unmixEdges(data, W, H, ramp, hard, firm, small, OPTIONS);
     expect(
       row(hard, 3)
-        .slice(24, 31)
+        .slice(29, 31)
         .every((v) => v === 255),
     ).toBe(true);
     expect(row(hard, 4).indexOf(255)).toBe(31);
@@ -98,5 +117,43 @@ describe('unmixEdges', () => {
     // One cell either side: cells 6..9 see sure backdrop (≤ 6) or sure product (≥ 9), never both.
     expect(unmixEdges(data, W, H, ramp, hard, undefined, small, { ...OPTIONS, reach: 1 })).toBe(0);
     expect(hard).toEqual(before);
+  });
+  it("keeps a thin part whole and at least 3 px thick where all of it has the backdrop's colour", () => {
+    // A bar 12 px thick (rows 8..19) across a 60 × 32 frame, the backdrop's colour over columns 24..35.
+    const w = 60;
+    const h = 32;
+    const data = new Uint8Array(w * h * 3);
+    const ramp = new Uint8Array(w * h);
+    const hard = new Uint8Array(w * h);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const p = y * w + x;
+        const bar = y >= 8 && y < 20;
+        data.set(bar && (x < 24 || x > 35) ? PRODUCT : BACKDROP, p * 3);
+        ramp[p] = y >= 4 && y < 24 ? 128 : bar ? 255 : 0;
+        hard[p] = bar ? 255 : 0;
+      }
+    }
+    const small = { data: new Uint8Array(15 * 8 * 3), mask: new Uint8Array(15 * 8), width: 15, height: 8 };
+    for (let cy = 0; cy < 8; cy++) {
+      for (let cx = 0; cx < 15; cx++) {
+        const bar = cy >= 2 && cy < 5;
+        small.mask[cy * 15 + cx] = bar ? 1 : 0;
+        small.data.set(bar && (cx < 6 || cx > 8) ? PRODUCT : BACKDROP, (cy * 15 + cx) * 3);
+      }
+    }
+    unmixEdges(data, w, h, ramp, hard, undefined, small, { ...OPTIONS, reach: 6, passes: 20 });
+    for (let x = 0; x < w; x++) {
+      const column = Array.from({ length: h }, (_, y) => hard[y * w + x]);
+      const first = column.indexOf(255);
+      const last = column.lastIndexOf(255);
+      // One run, at least 3 px, in every column: the bar is still one piece.
+      expect(last - first + 1).toBeGreaterThanOrEqual(3);
+      expect(column.slice(first, last + 1).every((v) => v === 255)).toBe(true);
+    }
+    // It was thinned there, though (the glare is backdrop by colour).
+    expect(
+      Array.from({ length: h }, (_, y) => hard[y * w + 30]).filter((v) => v === 255).length,
+    ).toBeLessThan(12);
   });
 });

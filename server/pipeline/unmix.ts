@@ -5,7 +5,9 @@
  * broad, so a pixel a quarter product is already "unlike the backdrop" (a halo of backdrop ~1 px wide all
  * round, which on a thin cable is a tenth of its area). Here F and B are the mean colours of the sure
  * product and sure backdrop nearby (cells of the small cut's grid inside it and outside it, neighbours
- * included), and the pixel is product when its α along B → F is at least ½.
+ * included), and the pixel is product when its α along B → F is at least ½. The edge moves by at most a
+ * pixel a pass, and never so as to part the product or leave it under 3 px thick: where a part's colour
+ * really is the backdrop's (a glossy cable's highlight in a lamp's hotspot) it is thinned, not cut off.
  */
 
 export interface UnmixOptions {
@@ -13,6 +15,8 @@ export interface UnmixOptions {
   reach: number;
   /** Least distance between F and B (8-bit levels) for α to mean anything; closer, the pixel is left. */
   minContrast: number;
+  /** Most pixels the edge moves (one per pass). */
+  passes: number;
 }
 
 /** The small cut: its RGB grid and its mask (1 = product), `width` × `height` cells. */
@@ -24,8 +28,8 @@ export interface SmallGrid {
 }
 
 /**
- * Re-decides `hard` (0/255 per full-size pixel) where `ramp` (the small cut upsampled, 0..255) is between 0
- * and 255, apart from `firm` pixels (> 0). Returns the number of pixels changed.
+ * Re-decides `hard` (0/255 per full-size pixel) along its edge where `ramp` (the small cut upsampled,
+ * 0..255) is between 0 and 255, apart from `firm` pixels (> 0). Returns the number of pixels changed.
  */
 export function unmixEdges(
   data: Uint8Array,
@@ -37,7 +41,7 @@ export function unmixEdges(
   small: SmallGrid,
   options: UnmixOptions,
 ): number {
-  const { reach, minContrast } = options;
+  const { reach, minContrast, passes } = options;
   const { width: sw, height: sh, mask } = small;
   // Per cell: sure product r, g, b, count, then sure backdrop r, g, b, count. A cell is sure when it and
   // its four neighbours are on the same side of the cut: its colour (an average over the cell) is then
@@ -80,33 +84,50 @@ export function unmixEdges(
   // The full-size pixels of cell c along one axis: those whose position × cells / pixels rounds down to c.
   const first = (c: number, cells: number, pixels: number) => Math.ceil((c * pixels) / cells);
   let changed = 0;
-  for (let cy = 0; cy < sh; cy++) {
-    for (let cx = 0; cx < sw; cx++) {
-      if (near[cy * sw + cx] !== 1) continue;
-      boxSum(area, sw, sh, cx - reach, cy - reach, cx + reach, cy + reach, pool);
-      const nf = pool[3]!;
-      const nb = pool[7]!;
-      if (nf === 0 || nb === 0) continue;
-      const br = pool[4]! / nb;
-      const bg = pool[5]! / nb;
-      const bb = pool[6]! / nb;
-      const dr = pool[0]! / nf - br;
-      const dg = pool[1]! / nf - bg;
-      const db = pool[2]! / nf - bb;
-      const d2 = dr * dr + dg * dg + db * db;
-      if (d2 < floor) continue;
-      const x1 = Math.min(width, first(cx + 1, sw, width));
-      const y1 = Math.min(height, first(cy + 1, sh, height));
-      for (let y = first(cy, sh, height); y < y1; y++) {
-        for (let x = first(cx, sw, width), p = y * width + x; x < x1; x++, p++) {
-          const a = ramp[p]!;
-          if (a === 0 || a === 255 || (firm !== undefined && firm[p]! > 0)) continue;
-          const alpha =
-            ((data[p * 3]! - br) * dr + (data[p * 3 + 1]! - bg) * dg + (data[p * 3 + 2]! - bb) * db) / d2;
-          const decided = alpha >= 0.5 ? 255 : 0;
-          if (decided !== hard[p]) {
-            hard[p] = decided;
-            changed++;
+  // Each pass moves the edge by at most a pixel (only pixels with a 4-neighbour on the other side may
+  // change): enough for the ~1 px the colour models are out, and where a part's colour really is the
+  // backdrop's (a glossy cable's highlight in a lamp's hotspot) it is thinned, not cut through.
+  for (let pass = 0; pass < passes; pass++) {
+    const before = hard.slice();
+    for (let cy = 0; cy < sh; cy++) {
+      for (let cx = 0; cx < sw; cx++) {
+        if (near[cy * sw + cx] !== 1) continue;
+        boxSum(area, sw, sh, cx - reach, cy - reach, cx + reach, cy + reach, pool);
+        const nf = pool[3]!;
+        const nb = pool[7]!;
+        if (nf === 0 || nb === 0) continue;
+        const br = pool[4]! / nb;
+        const bg = pool[5]! / nb;
+        const bb = pool[6]! / nb;
+        const dr = pool[0]! / nf - br;
+        const dg = pool[1]! / nf - bg;
+        const db = pool[2]! / nf - bb;
+        const d2 = dr * dr + dg * dg + db * db;
+        if (d2 < floor) continue;
+        const x1 = Math.min(width, first(cx + 1, sw, width));
+        const y1 = Math.min(height, first(cy + 1, sh, height));
+        for (let y = first(cy, sh, height); y < y1; y++) {
+          for (let x = first(cx, sw, width), p = y * width + x; x < x1; x++, p++) {
+            const a = ramp[p]!;
+            if (a === 0 || a === 255 || (firm !== undefined && firm[p]! > 0)) continue;
+            const v = before[p]!;
+            const onEdge =
+              (x > 0 && before[p - 1] !== v) ||
+              (x + 1 < width && before[p + 1] !== v) ||
+              (y > 0 && before[p - width] !== v) ||
+              (y + 1 < height && before[p + width] !== v);
+            if (!onEdge) continue;
+            const alpha =
+              ((data[p * 3]! - br) * dr + (data[p * 3 + 1]! - bg) * dg + (data[p * 3 + 2]! - bb) * db) / d2;
+            const decided = alpha >= 0.5 ? 255 : 0;
+            // Taking a pixel off the product must leave it whole and at least 3 px thick along rows and
+            // columns there (~2 px across a diagonal part; thinner, the soft edge's blur drops it below ½):
+            // a glossy cable whose highlight has the backdrop's colour would otherwise be cut in two.
+            if (decided === 0 && hard[p] === 255 && !removable(hard, x, y, width, height)) continue;
+            if (decided !== hard[p]) {
+              hard[p] = decided;
+              changed++;
+            }
           }
         }
       }
@@ -114,6 +135,36 @@ export function unmixEdges(
   }
   return changed;
 }
+
+/**
+ * Whether product pixel (x, y) can be taken off: at least three product pixels behind it, away from each
+ * backdrop pixel beside it, and its 4-connectivity Yokoi number 1 (removing it neither parts the
+ * product's 4-connected pixels nor makes a hole; a corner-to-corner join would not survive the blur).
+ */
+function removable(hard: Uint8Array, x: number, y: number, width: number, height: number): boolean {
+  // Beyond the frame counts as product: the frame is no backdrop beside a pixel.
+  const on = (dx: number, dy: number): number => {
+    const xx = x + dx;
+    const yy = y + dy;
+    return xx < 0 || yy < 0 || xx >= width || yy >= height || hard[yy * width + xx] === 255 ? 1 : 0;
+  };
+  for (const [dx, dy] of STEPS) {
+    if (on(dx, dy) === 0 && (on(-dx, -dy) === 0 || on(-2 * dx, -2 * dy) === 0 || on(-3 * dx, -3 * dy) === 0))
+      return false;
+  }
+  // Neighbours counter-clockwise from east: E, NE, N, NW, W, SW, S, SE.
+  const n = [on(1, 0), on(1, -1), on(0, -1), on(-1, -1), on(-1, 0), on(-1, 1), on(0, 1), on(1, 1)];
+  let connectivity = 0;
+  for (let k = 0; k < 8; k += 2) connectivity += n[k]! - n[k]! * n[(k + 1) % 8]! * n[(k + 2) % 8]!;
+  return connectivity === 1;
+}
+
+const STEPS = [
+  [1, 0],
+  [-1, 0],
+  [0, 1],
+  [0, -1],
+] as const;
 
 /** Summed-area table of 8 values per cell, (bw + 1) × (bh + 1) entries with a zero first row and column. */
 function integral(sums: Uint32Array, bw: number, bh: number): Float64Array {
