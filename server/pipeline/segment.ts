@@ -1080,10 +1080,10 @@ async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut)
     const prior = (a / 255 - 0.5) * 6;
     hard[p] = prior + colour > 0 ? 255 : 0;
   }
-  if (!sameSize) rejoinBreaks(hard, ramp, width, height, small.width);
-  // The colour models put the edge ~1 px out (a backdrop halo): re-decide it by the local mix (unmix.ts),
-  // after the breaks are closed (it keeps a piece whole, it cannot join one).
   if (!sameSize) {
+    rejoinBreaks(hard, ramp, width, height, small.width);
+    // The colour models put the edge ~1 px out (a backdrop halo): re-decide it by the local mix
+    // (unmix.ts), after the breaks are closed (it keeps a piece whole, it cannot join one).
     unmixEdges(
       data,
       width,

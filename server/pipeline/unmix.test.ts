@@ -32,22 +32,28 @@ function edge(backdrop: Rgb = BACKDROP, product: Rgb = PRODUCT, from = 29, glare
       hard[p] = x < from ? 0 : 255;
     }
   }
-  // The small cut: cells averaged from the pixels, product from cell 8 (pixels 32..35) on.
-  const sw = W / CELL;
-  const sh = H / CELL;
+  // The small cut: product from cell 8 (pixels 32..35) on.
+  const small = smallCut(data, W, H, (cx) => cx >= 8);
+  return { data, ramp, hard, small };
+}
+
+/** The small cut's grid over a w × h image: cells of CELL px averaged, 1 where `product(cx, cy)`. */
+function smallCut(data: Uint8Array, w: number, h: number, product: (cx: number, cy: number) => boolean) {
+  const sw = w / CELL;
+  const sh = h / CELL;
   const small = { data: new Uint8Array(sw * sh * 3), mask: new Uint8Array(sw * sh), width: sw, height: sh };
   for (let cy = 0; cy < sh; cy++) {
     for (let cx = 0; cx < sw; cx++) {
-      small.mask[cy * sw + cx] = cx >= 8 ? 1 : 0;
+      small.mask[cy * sw + cx] = product(cx, cy) ? 1 : 0;
       for (let c = 0; c < 3; c++) {
         let sum = 0;
         for (let y = cy * CELL; y < (cy + 1) * CELL; y++)
-          for (let x = cx * CELL; x < (cx + 1) * CELL; x++) sum += data[(y * W + x) * 3 + c]!;
+          for (let x = cx * CELL; x < (cx + 1) * CELL; x++) sum += data[(y * w + x) * 3 + c]!;
         small.data[(cy * sw + cx) * 3 + c] = Math.round(sum / CELL / CELL);
       }
     }
   }
-  return { data, ramp, hard, small };
+  return small;
 }
 
 const row = (hard: Uint8Array, y: number) => Array.from(hard.subarray(y * W, y * W + W));
@@ -134,14 +140,7 @@ describe('unmixEdges', () => {
         hard[p] = bar ? 255 : 0;
       }
     }
-    const small = { data: new Uint8Array(15 * 8 * 3), mask: new Uint8Array(15 * 8), width: 15, height: 8 };
-    for (let cy = 0; cy < 8; cy++) {
-      for (let cx = 0; cx < 15; cx++) {
-        const bar = cy >= 2 && cy < 5;
-        small.mask[cy * 15 + cx] = bar ? 1 : 0;
-        small.data.set(bar && (cx < 6 || cx > 8) ? PRODUCT : BACKDROP, (cy * 15 + cx) * 3);
-      }
-    }
+    const small = smallCut(data, w, h, (_cx, cy) => cy >= 2 && cy < 5);
     unmixEdges(data, w, h, ramp, hard, undefined, small, { ...OPTIONS, reach: 6, passes: 20 });
     for (let x = 0; x < w; x++) {
       const column = Array.from({ length: h }, (_, y) => hard[y * w + x]);

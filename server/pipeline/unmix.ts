@@ -79,8 +79,27 @@ export function unmixEdges(
       }
     }
   }
+  // Per near cell, once for all passes: the backdrop's colour B, the step F − B and its squared length
+  // (0 where there is nothing to unmix against: no sure colours of both kinds, or too little contrast).
+  const unmix = new Float64Array(sw * sh * 7);
   const pool = new Float64Array(8);
   const floor = minContrast * minContrast;
+  for (let c = 0; c < sw * sh; c++) {
+    if (near[c] !== 1) continue;
+    const cx = c % sw;
+    const cy = (c - cx) / sw;
+    boxSum(area, sw, sh, cx - reach, cy - reach, cx + reach, cy + reach, pool);
+    const nf = pool[3]!;
+    const nb = pool[7]!;
+    if (nf === 0 || nb === 0) continue;
+    const o = c * 7;
+    for (let k = 0; k < 3; k++) {
+      unmix[o + k] = pool[4 + k]! / nb;
+      unmix[o + 3 + k] = pool[k]! / nf - unmix[o + k]!;
+    }
+    const d2 = unmix[o + 3]! * unmix[o + 3]! + unmix[o + 4]! * unmix[o + 4]! + unmix[o + 5]! * unmix[o + 5]!;
+    if (d2 >= floor) unmix[o + 6] = d2;
+  }
   // The full-size pixels of cell c along one axis: those whose position × cells / pixels rounds down to c.
   const first = (c: number, cells: number, pixels: number) => Math.ceil((c * pixels) / cells);
   let changed = 0;
@@ -91,19 +110,15 @@ export function unmixEdges(
     const before = hard.slice();
     for (let cy = 0; cy < sh; cy++) {
       for (let cx = 0; cx < sw; cx++) {
-        if (near[cy * sw + cx] !== 1) continue;
-        boxSum(area, sw, sh, cx - reach, cy - reach, cx + reach, cy + reach, pool);
-        const nf = pool[3]!;
-        const nb = pool[7]!;
-        if (nf === 0 || nb === 0) continue;
-        const br = pool[4]! / nb;
-        const bg = pool[5]! / nb;
-        const bb = pool[6]! / nb;
-        const dr = pool[0]! / nf - br;
-        const dg = pool[1]! / nf - bg;
-        const db = pool[2]! / nf - bb;
-        const d2 = dr * dr + dg * dg + db * db;
-        if (d2 < floor) continue;
+        const o = (cy * sw + cx) * 7;
+        const d2 = unmix[o + 6]!;
+        if (d2 === 0) continue;
+        const br = unmix[o]!;
+        const bg = unmix[o + 1]!;
+        const bb = unmix[o + 2]!;
+        const dr = unmix[o + 3]!;
+        const dg = unmix[o + 4]!;
+        const db = unmix[o + 5]!;
         const x1 = Math.min(width, first(cx + 1, sw, width));
         const y1 = Math.min(height, first(cy + 1, sh, height));
         for (let y = first(cy, sh, height); y < y1; y++) {

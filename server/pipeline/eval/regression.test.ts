@@ -4,7 +4,7 @@ import { components } from '../components.js';
 import { segment } from '../segment.js';
 import { decodeRgb } from '../testing/pixels.js';
 import { iou } from './metrics.js';
-import { type Category, renderScene, sceneSpecs } from './scenes.js';
+import { type Category, renderScene, type SceneSpec, sceneSpecs } from './scenes.js';
 
 /**
  * The local segmentation on the first `images` images of some categories of the evaluation set (all six
@@ -26,6 +26,13 @@ const FLOORS: [Category, number, number][] = [
   ['tiles', 6, 0.95], // 0.978
 ];
 
+/** IoU of the local segmentation's matte against the scene's known alpha. */
+async function iouOf(spec: SceneSpec): Promise<number> {
+  const scene = await renderScene(spec);
+  const result = await segment(await decodeRgb(scene.jpeg));
+  return iou(result.alpha, scene.alpha);
+}
+
 describe('segmentation on the evaluation set', () => {
   it.each(FLOORS)(
     'keeps mean IoU on %s (first %i images) ≥ %s',
@@ -33,9 +40,7 @@ describe('segmentation on the evaluation set', () => {
       const specs = sceneSpecs().filter((s) => s.category === category && s.index < images);
       const scores: number[] = [];
       for (const spec of specs) {
-        const scene = await renderScene(spec);
-        const result = await segment(await decodeRgb(scene.jpeg));
-        scores.push(iou(result.alpha, scene.alpha));
+        scores.push(await iouOf(spec));
       }
       expect(scores.reduce((a, b) => a + b, 0) / scores.length).toBeGreaterThanOrEqual(floor);
       // Six renders and segmentations take ~10 s on a busy 2-core machine.
@@ -74,9 +79,7 @@ describe('thin products on the evaluation set', () => {
     const specs = sceneSpecs().filter((s) => s.shape === 'plant');
     const scores: number[] = [];
     for (const spec of specs) {
-      const scene = await renderScene(spec);
-      const result = await segment(await decodeRgb(scene.jpeg));
-      scores.push(iou(result.alpha, scene.alpha));
+      scores.push(await iouOf(spec));
     }
     expect(specs).toHaveLength(7);
     expect(scores.reduce((a, b) => a + b, 0) / scores.length).toBeGreaterThanOrEqual(0.945); // 0.966
@@ -95,9 +98,7 @@ describe('products cut off by the frame, on held-out sets (cutoff.ts)', () => {
     'keeps seed %i %s#5: %s',
     async (seed, category, _scene) => {
       const spec = sceneSpecs(undefined, seed).find((s) => s.category === category && s.cutOff)!;
-      const scene = await renderScene(spec);
-      const result = await segment(await decodeRgb(scene.jpeg));
-      expect(iou(result.alpha, scene.alpha)).toBeGreaterThanOrEqual(0.9);
+      expect(await iouOf(spec)).toBeGreaterThanOrEqual(0.9);
     },
     60_000,
   );
@@ -115,9 +116,7 @@ describe('products on tiled floors, on held-out sets (grout.ts)', () => {
     'keeps seed %i tiles#%i: %s',
     async (seed, index, _scene) => {
       const spec = sceneSpecs(undefined, seed).find((s) => s.category === 'tiles' && s.index === index)!;
-      const scene = await renderScene(spec);
-      const result = await segment(await decodeRgb(scene.jpeg));
-      expect(iou(result.alpha, scene.alpha)).toBeGreaterThanOrEqual(0.9);
+      expect(await iouOf(spec)).toBeGreaterThanOrEqual(0.9);
     },
     60_000,
   );
@@ -136,9 +135,7 @@ describe('edges without a backdrop halo (unmix.ts)', () => {
     'seed %i %s#%i: %s',
     async (seed, category, index, _scene, floor) => {
       const spec = sceneSpecs(undefined, seed).find((s) => s.category === category && s.index === index)!;
-      const scene = await renderScene(spec);
-      const result = await segment(await decodeRgb(scene.jpeg));
-      expect(iou(result.alpha, scene.alpha)).toBeGreaterThanOrEqual(floor);
+      expect(await iouOf(spec)).toBeGreaterThanOrEqual(floor);
     },
     60_000,
   );
