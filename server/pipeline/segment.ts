@@ -23,11 +23,13 @@
  *  4. Keep the big components near the centre (or running off the frame where it cuts the product off),
  *     fill small holes not connected to the border; reopen the wedges of backdrop the closing bridged
  *     where stems meet (wedges.ts); bridge short breaks in a thin product (bridge.ts) and fill bands of
- *     "backdrop" across it.
+ *     "backdrop" across it; on a calm backdrop, add regions beside the product walled off from the
+ *     backdrop by sharp edges, in a colour neither the backdrop's nor its shade (attached.ts: a sole).
  *  5. Upsample, re-decide the uncertain edge band with the colour models at full resolution (bridges
  *     excepted), close breaks that opened in a piece the small cut had whole (bridge.ts), feather.
  */
 
+import { attachParts } from './attached.js';
 import { breaks, bridgeFragments } from './bridge.js';
 import { components } from './components.js';
 import { CUT_OFF, cutOffStretches } from './cutoff.js';
@@ -164,6 +166,9 @@ const BAND_MAX_GAP = 0.14;
 const BAND_MIN_STEP = 45;
 /** Colour distance (8-bit levels, after the backdrop's lighting trend) within which product looks like backdrop. */
 const CAMOUFLAGE_LEVELS = 16;
+/** Attached parts (attached.ts): found on calm backdrops only (a printed or woven one is all edges). */
+const ATTACHED = { edge: 12, contact: [0.2, 0.8] as [number, number], maxShare: 0.3, minGap: 20, minSize: 8 };
+const ATTACHED_MAX_TEXTURE = 0.025;
 
 export async function segment(image: RawImage, options: SegmentOptions = {}): Promise<SegmentResult> {
   if (image.channels !== 3) throw new Error('segment expects 3-channel RGB');
@@ -488,6 +493,8 @@ function cutSmall(small: RawImage, tiled: boolean): SmallCut | undefined {
   // Bridges were judged by their sides, not their colour: refining at full size must not re-open them.
   for (let p = 0; p < n; p++) firm[p] = mask[p]! & (1 - firm[p]!);
   fillBands(mask, w, h, colours, Math.round(BAND_MAX_GAP * Math.max(w, h)), BAND_MIN_STEP, backdrop);
+  // A grey sole under a dark upper, whose colour the backdrop model explains (attached.ts).
+  if (texture.median <= ATTACHED_MAX_TEXTURE) attachParts(mask, colours, w, h, backdrop, ATTACHED);
   let area = 0;
   for (let p = 0; p < n; p++) area += mask[p]!;
   if (area < n * 0.002) return undefined;

@@ -20,11 +20,23 @@ const FLOORS: [Category, number, number][] = [
   ['white-on-white', 2, 0.95], // 0.980
   ['clutter', 2, 0.95], // 0.982
   ['white-on-white', 6, 0.95], // 0.979
-  ['clutter', 6, 0.78], // 0.813
+  ['clutter', 6, 0.82], // 0.844 (0.813 before attached parts)
   ['shadows', 6, 0.95], // 0.969 (0.951)
   ['uneven-light', 6, 0.96], // 0.982
   ['tiles', 6, 0.95], // 0.978
 ];
+
+/** One test per scene (seed, category, index, what it shows, IoU floor). */
+function keepsScenes(scenes: readonly (readonly [number, Category, number, string, number])[]): void {
+  it.each(scenes)(
+    'seed %i %s#%i: %s',
+    async (seed, category, index, _scene, floor) => {
+      const spec = sceneSpecs(undefined, seed).find((s) => s.category === category && s.index === index)!;
+      expect(await iouOf(spec)).toBeGreaterThanOrEqual(floor);
+    },
+    60_000,
+  );
+}
 
 /** IoU of the local segmentation's matte against the scene's known alpha. */
 async function iouOf(spec: SceneSpec): Promise<number> {
@@ -126,19 +138,23 @@ describe('edges without a backdrop halo (unmix.ts)', () => {
   // The colour models put the edge ~1 px out, a rim of backdrop round the product; on a thin cable that
   // is a tenth of its area. Edge pixels are now decided by the local mix of product and backdrop colour
   // (before, in brackets).
-  it.each([
+  keepsScenes([
     [1, 'shadows', 2, 'a green cable over its cast shadow', 0.92], // 0.943 (0.882)
     [1, 'wood', 1, 'a blue cable on wood', 0.92], // 0.944 (0.896)
     [1, 'plain', 3, 'a bag on a plain backdrop', 0.983], // 0.988 (0.976)
     [2, 'uneven-light', 4, 'a glossy cable in uneven light (held out)', 0.94], // 0.962 (0.909)
-  ] as const)(
-    'seed %i %s#%i: %s',
-    async (seed, category, index, _scene, floor) => {
-      const spec = sceneSpecs(undefined, seed).find((s) => s.category === category && s.index === index)!;
-      expect(await iouOf(spec)).toBeGreaterThanOrEqual(floor);
-    },
-    60_000,
-  );
+  ]);
+});
+
+describe('parts the colour models call backdrop (attached.ts)', () => {
+  // A part whose colour the backdrop model explains, parted from the backdrop by a sharp edge, was cut off
+  // (before, in brackets).
+  keepsScenes([
+    [1, 'clutter', 2, "a dark shoe's light sole among clutter", 0.92], // 0.939 (0.784)
+    [1, 'clutter', 0, 'a sleeve end over a box of its colour', 0.985], // 0.996 (0.965)
+    [3, 'tiles', 0, 'a white shoe on light tiles (held out)', 0.95], // 0.972 (0.777)
+    [7, 'gradient', 1, "a dark shoe's sole on a gradient (held out)", 0.9], // 0.910 (0.868)
+  ]);
 });
 
 describe('confidence on the evaluation set', () => {
