@@ -59,7 +59,7 @@ export function attachParts(
   const queue = new Int32Array(n);
   let tail = 0;
   for (let p = 0; p < n; p++) {
-    if (mask[p] === 0 && touches(mask, p, w, n, 1)) {
+    if (mask[p] === 0 && touchesProduct(mask, p, w, n)) {
       near[p] = 1;
       queue[tail++] = p;
     }
@@ -115,9 +115,9 @@ export function attachParts(
     if (frame || size > maxSize || size < options.minSize) continue;
     // The outline: edge pixels round the region, and region pixels touching the product directly.
     let contact = 0;
-    for (let i = 0; i < size; i++) if (touches(mask, members[i]!, w, n, 1)) contact++;
+    for (let i = 0; i < size; i++) if (touchesProduct(mask, members[i]!, w, n)) contact++;
     const outline = contact + rimSize;
-    for (let i = 0; i < rimSize; i++) if (touches(mask, rim[i]!, w, n, 1)) contact++;
+    for (let i = 0; i < rimSize; i++) if (touchesProduct(mask, rim[i]!, w, n)) contact++;
     if (contact < options.contact[0] * outline || contact >= options.contact[1] * outline) continue;
     // The backdrop beyond its edges: background pixels 3–4 px out from the region, walked out from its
     // edge pixels.
@@ -202,14 +202,14 @@ function neighbour(p: number, x: number, k: number, w: number, n: number): numbe
   }
 }
 
-/** Whether a 4-neighbour of p is `value` in `mask`. */
-function touches(mask: Uint8Array, p: number, w: number, n: number, value: number): boolean {
+/** Whether a 4-neighbour of p is product (1) in `mask`. */
+function touchesProduct(mask: Uint8Array, p: number, w: number, n: number): boolean {
   const x = p % w;
   return (
-    (x > 0 && mask[p - 1] === value) ||
-    (x + 1 < w && mask[p + 1] === value) ||
-    (p >= w && mask[p - w] === value) ||
-    (p + w < n && mask[p + w] === value)
+    (x > 0 && mask[p - 1] === 1) ||
+    (x + 1 < w && mask[p + 1] === 1) ||
+    (p >= w && mask[p - w] === 1) ||
+    (p + w < n && mask[p + w] === 1)
   );
 }
 
