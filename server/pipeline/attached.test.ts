@@ -122,6 +122,28 @@ describe('attachParts', () => {
     expect(count(mask, 23, 57, 31, 35)).toBe(34 * 4);
   });
 
+  it('adds a part joined on by a thin stem only when the product has its colour (a leaf, not a box it touches)', () => {
+    // A 1 px stem down from the upper (rows 30..39, in the mask) ending at a 13 × 7 blob (rows 40..46).
+    const leafScene = (leaf: Rgb) => {
+      const s = scene((x, y) =>
+        x === 40 && y >= 30 && y < 40 ? UPPER : x >= 34 && x < 47 && y >= 40 && y < 47 ? leaf : undefined,
+      );
+      for (let y = 30; y < 40; y++) s.mask[y * W + 40] = 1;
+      return s;
+    };
+    const leaf = leafScene([60, 72, 82]);
+    attachParts(leaf.mask, leaf.data, W, H, BACKDROP, OPTIONS);
+    expect(count(leaf.mask, 35, 46, 41, 46)).toBe(11 * 5);
+    // In a colour the product lacks, the short join is not enough…
+    const box = leafScene(SOLE);
+    const before = box.mask.slice();
+    attachParts(box.mask, box.data, W, H, BACKDROP, OPTIONS);
+    expect(box.mask).toEqual(before);
+    // …though everything else about it is a part's.
+    attachParts(box.mask, box.data, W, H, BACKDROP, { ...OPTIONS, contact: [0, 0.8] });
+    expect(count(box.mask, 35, 46, 41, 46)).toBe(11 * 5);
+  });
+
   it('leaves a hole enclosed by the product (cleanUp judges those)', () => {
     const { data, mask } = scene();
     // A 6 × 4 hole of the sole's colour inside the upper.

@@ -9,7 +9,8 @@
  * product, or the frame. It is taken as product when it does not reach the frame, is small beside the
  * product, lies against the product along part of its outline — not all of it: an enclosed hole is
  * cleanUp's to judge — and its colour differs from the backdrop beyond its edges (a shadow fades out
- * softly, and a flood into it runs on to the frame).
+ * softly, and a flood into it runs on to the frame). A region joined on along a short stretch only (a leaf
+ * at the tip of its stem) is taken only in a colour the product has elsewhere.
  */
 
 import { departure } from './outline.js';
@@ -25,7 +26,10 @@ const MIN_BEYOND_SHARE = 0.5;
 export interface AttachedOptions {
   /** Colour change (levels) across 2 px that makes a pixel an edge. */
   edge: number;
-  /** Shares of a region's outline against the product: at least the first, below the second. */
+  /**
+   * Shares of a region's outline against the product: below the second; below the first only in a colour
+   * at least half as many product pixels have (within `minGap`).
+   */
   contact: [number, number];
   /** Largest region, as a share of the product's area. */
   maxShare: number;
@@ -118,7 +122,11 @@ export function attachParts(
     for (let i = 0; i < size; i++) if (touchesProduct(mask, members[i]!, w, n)) contact++;
     const outline = contact + rimSize;
     for (let i = 0; i < rimSize; i++) if (touchesProduct(mask, rim[i]!, w, n)) contact++;
-    if (contact < options.contact[0] * outline || contact >= options.contact[1] * outline) continue;
+    if (contact >= options.contact[1] * outline) continue;
+    const mean = [0, 0, 0];
+    for (let i = 0; i < size; i++)
+      for (let c = 0; c < 3; c++) mean[c] = mean[c]! + data[members[i]! * 3 + c]!;
+    for (let c = 0; c < 3; c++) mean[c] = mean[c]! / size;
     // The backdrop beyond its edges: background pixels 3–4 px out from the region, walked out from its
     // edge pixels.
     const beyond = [0, 0, 0];
@@ -148,19 +156,20 @@ export function attachParts(
     }
     // Too little backdrop beyond it to judge by (walled in by edges and the product).
     if (beyondCount === 0 || beyondCount < MIN_BEYOND_SHARE * (outline - contact)) continue;
-    const mean = [0, 0, 0];
-    for (let i = 0; i < size; i++)
-      for (let c = 0; c < 3; c++) mean[c] = mean[c]! + data[members[i]! * 3 + c]!;
-    for (let c = 0; c < 3; c++) {
-      mean[c] = mean[c]! / size;
-      beyond[c] = beyond[c]! / beyondCount;
-    }
+    for (let c = 0; c < 3; c++) beyond[c] = beyond[c]! / beyondCount;
     if (distance(mean, beyond) < options.minGap) continue;
     // Backdrop-coloured (a handle's opening the cut has not closed): not a part.
     if (distance(mean, backdrop) < options.minGap) continue;
     // The backdrop's colour in shade: a cast shadow, hard-edged where the light is hard. (A part of
     // that colour — a grey sole on a grey sweep — stays lost: shadows are far more common.)
     if (departure(mean, 0, beyond, 0, options.minGap) === 2) continue;
+    // Joined on along a short stretch only (a leaf at a stem's end): only in a colour the product has
+    // elsewhere, not something else on the table that the product touches.
+    if (
+      contact < options.contact[0] * outline &&
+      2 * productPixelsLike(mask, data, n, mean, options.minGap) < size
+    )
+      continue;
     for (let i = 0; i < size; i++) added[members[i]!] = 1;
     // With its edge pixels: that band is where its outline lies, for the full-size refinement to place.
     for (let i = 0; i < rimSize; i++) added[rim[i]!] = 1;
@@ -200,6 +209,26 @@ function neighbour(p: number, x: number, k: number, w: number, n: number): numbe
     default:
       return p + w < n ? p + w : -1;
   }
+}
+
+/** How many product pixels (1 in `mask`) lie within `gap` colour levels of `colour`. */
+function productPixelsLike(
+  mask: Uint8Array,
+  data: ArrayLike<number>,
+  n: number,
+  colour: readonly number[],
+  gap: number,
+): number {
+  const limit = gap * gap;
+  let count = 0;
+  for (let p = 0; p < n; p++) {
+    if (mask[p] !== 1) continue;
+    const dr = data[p * 3]! - colour[0]!;
+    const dg = data[p * 3 + 1]! - colour[1]!;
+    const db = data[p * 3 + 2]! - colour[2]!;
+    if (dr * dr + dg * dg + db * db < limit) count++;
+  }
+  return count;
 }
 
 /** Whether a 4-neighbour of p is product (1) in `mask`. */

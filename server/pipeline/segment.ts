@@ -24,7 +24,8 @@
  *     fill small holes not connected to the border; reopen the wedges of backdrop the closing bridged
  *     where stems meet (wedges.ts); bridge short breaks in a thin product (bridge.ts) and fill bands of
  *     "backdrop" across it; on a calm backdrop, add regions beside the product walled off from the
- *     backdrop by sharp edges, in a colour neither the backdrop's nor its shade (attached.ts: a sole).
+ *     backdrop by sharp edges, in a colour neither the backdrop's nor its shade (attached.ts: a sole; a
+ *     leaf at a stem's tip, in the product's colours).
  *  5. Upsample, re-decide the uncertain edge band with the colour models at full resolution (bridges
  *     excepted), close breaks that opened in a piece the small cut had whole (bridge.ts), feather.
  */

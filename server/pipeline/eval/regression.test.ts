@@ -147,6 +147,7 @@ describe('parts the colour models call backdrop (attached.ts)', () => {
     [1, 'clutter', 0, 'a sleeve end over a box of its colour', 0.985], // 0.996 (0.965)
     [3, 'tiles', 0, 'a white shoe on light tiles (held out)', 0.95], // 0.972 (0.777)
     [7, 'gradient', 1, "a dark shoe's sole on a gradient (held out)", 0.9], // 0.910 (0.868)
+    [1, 'clutter', 4, "a dark leaf at a stem's end, joined on by the stem's tip only", 0.975], // 0.985 (0.951)
   ]);
 });
 
