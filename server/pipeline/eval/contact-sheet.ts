@@ -1,5 +1,6 @@
 /**
- * node --import tsx server/pipeline/eval/contact-sheet.ts [--out DIR]   (default .tmp/contact-sheet/)
+ * node --import tsx server/pipeline/eval/contact-sheet.ts [--out DIR] [--seed N] [--category NAME]…
+ *   (default .tmp/contact-sheet/, seed 1, every category)
  *
  * One PNG per category of the evaluation set, a row per image: input | predicted matte | cut-out on a
  * checkerboard | error map (red = product missed, blue = background kept), IoU printed on the row. For
@@ -9,8 +10,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type RawImage, sharp } from '../sharp.js';
 import { decodeRgb } from '../testing/pixels.js';
+import { categoriesOption, seedOption } from './cli.js';
 import { evaluateScene, type SceneResult } from './run.js';
-import { CATEGORIES, sceneSpecs } from './scenes.js';
+import { sceneSpecs } from './scenes.js';
 
 const TILE = 300;
 const GAP = 6;
@@ -18,8 +20,9 @@ const outIndex = process.argv.indexOf('--out');
 const outDir = path.resolve(outIndex > 0 ? process.argv[outIndex + 1]! : '.tmp/contact-sheet');
 
 await mkdir(outDir, { recursive: true });
-const specs = sceneSpecs();
-for (const category of CATEGORIES) {
+const seed = seedOption(process.argv, 'contact-sheet');
+const specs = sceneSpecs(undefined, seed);
+for (const category of categoriesOption(process.argv, 'contact-sheet')) {
   const rows: SceneResult[] = [];
   for (const spec of specs.filter((s) => s.category === category)) rows.push(await evaluateScene(spec));
   const layers: { input: Buffer; left: number; top: number }[] = [];

@@ -14,17 +14,13 @@ import {
   OnnxMatteModel,
   type OnnxModelKind,
 } from '../../providers/background-removal/index.js';
+import { seedOption } from './cli.js';
 import { pearson } from './metrics.js';
 import { evaluateScene, type SceneResult } from './run.js';
 import { CATEGORIES, type Category, sceneSpecs } from './scenes.js';
 
 const json = process.argv.includes('--json');
-const seedArg = process.argv.indexOf('--seed');
-const seed = seedArg >= 0 ? Number(process.argv[seedArg + 1]) : 1;
-if (!Number.isInteger(seed) || seed < 1) {
-  console.error('eval:matte: --seed takes a whole number ≥ 1, e.g. --seed 2');
-  process.exit(2);
-}
+const seed = seedOption(process.argv, 'eval:matte');
 const onnxKind = (process.env.EVAL_ONNX_KIND ?? 'isnet') as OnnxModelKind;
 if (!ONNX_MODEL_KINDS.includes(onnxKind))
   throw new Error(`EVAL_ONNX_KIND must be one of ${ONNX_MODEL_KINDS}`);
