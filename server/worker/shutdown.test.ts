@@ -14,6 +14,10 @@ afterAll(() => h?.close());
 
 describe('worker process', () => {
   it('finishes the job it is running when told to stop, then exits 0', async () => {
+    // A large photo keeps the job busy for a few hundred milliseconds. Rendered before the first request:
+    // rendering blocks this process (and the in-process API) for seconds, and a keep-alive socket left
+    // idle that long can be closed by the server just as fetch reuses it (ECONNRESET).
+    const { image } = await makeProductPhoto({ width: 4000, height: 3000, seed: 5, background: 'wood' });
     const c = h.config;
     const env = {
       ...process.env,
@@ -36,8 +40,6 @@ describe('worker process', () => {
     const signup = await call(h.baseUrl, 'POST', '/v1/auth/signup', {
       body: { email: `sig-${randomUUID()}@example.com`, password: 'password123' },
     });
-    // A large photo keeps the job busy for a few hundred milliseconds.
-    const { image } = await makeProductPhoto({ width: 4000, height: 3000, seed: 5, background: 'wood' });
     const job = await call(h.baseUrl, 'POST', '/v1/jobs', {
       token: signup.body.token,
       form: jobForm(
