@@ -19,10 +19,12 @@ const GAP = 6;
 const outIndex = process.argv.indexOf('--out');
 const outDir = path.resolve(outIndex > 0 ? process.argv[outIndex + 1]! : '.tmp/contact-sheet');
 
-await mkdir(outDir, { recursive: true });
+// Options checked before anything is written.
 const seed = seedOption(process.argv, 'contact-sheet');
+const categories = categoriesOption(process.argv, 'contact-sheet');
+await mkdir(outDir, { recursive: true });
 const specs = sceneSpecs(undefined, seed);
-for (const category of categoriesOption(process.argv, 'contact-sheet')) {
+for (const category of categories) {
   const rows: SceneResult[] = [];
   for (const spec of specs.filter((s) => s.category === category)) rows.push(await evaluateScene(spec));
   const layers: { input: Buffer; left: number; top: number }[] = [];
