@@ -3,7 +3,7 @@ import { backdropTexture, relativeTexture } from './texture.js';
 
 const W = 120;
 const H = 100;
-const OPTIONS = { radius: 5, quantile: 0.02, ratio: 0.6, minLevel: 0.008, minShare: 0.005 };
+const OPTIONS = { radius: 5, quantile: 0.02, ratio: 0.6, minLevel: 0.008, minShare: 0.005, regionOffset: 90 };
 const untexturedRegions = (data: Uint8Array, w: number, h: number, trusted: Uint8Array, options = OPTIONS) =>
   backdropTexture(data, w, h, trusted, options).untextured;
 
@@ -29,6 +29,30 @@ function paintSleeve(data: Uint8Array, x0: number, y0: number, x1: number, y1: n
     for (let x = x0; x < x1; x++) {
       const v = Math.round(240 - (130 * (x - x0)) / (x1 - x0));
       data.fill(v, (y * W + x) * 3, (y * W + x) * 3 + 3);
+    }
+  }
+}
+
+/** Adds ±1 to a third of the channel values, as JPEG does to a smooth surface (a fixed sequence, not random). */
+function addNoise(data: Uint8Array): void {
+  let state = 12345;
+  for (let i = 0; i < data.length; i++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    const draw = (state >>> 8) % 6;
+    const step = draw === 0 ? -1 : draw === 1 ? 1 : 0;
+    data[i] = Math.min(255, Math.max(0, data[i]! + step));
+  }
+}
+
+/** A dark brown box (left lit, right in shade), smooth but for the noise {@link addNoise} adds later. */
+function paintDarkBox(data: Uint8Array, x0: number, y0: number, x1: number, y1: number) {
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const k = 1 - (0.5 * (x - x0)) / (x1 - x0);
+      const i = (y * W + x) * 3;
+      data[i] = Math.round(56 * k);
+      data[i + 1] = Math.round(37 * k);
+      data[i + 2] = Math.round(23 * k);
     }
   }
 }
@@ -78,6 +102,20 @@ describe('backdropTexture', () => {
     expect(inside(regions, 0, 0, W, 30)).toBe(0);
     expect(inside(regions, 0, 65, W, H)).toBe(0);
     expect(total(regions)).toBeLessThanOrEqual(50 * 25);
+  });
+
+  it('finds the whole of a smooth dark box, its noise not taken for texture', () => {
+    const data = cloth(10);
+    paintDarkBox(data, 30, 30, 90, 70);
+    addNoise(data);
+    const regions = untexturedRegions(data, W, H, ring, OPTIONS);
+    // Lit and shaded halves, inset by the window's reach past the box's edge.
+    expect(inside(regions, 36, 36, 60, 64)).toBe(1);
+    expect(inside(regions, 60, 36, 84, 64)).toBe(1);
+    // With relativeTexture's default offset, the noise over the dark box's low brightness reads as texture.
+    const noisy = untexturedRegions(data, W, H, ring, { ...OPTIONS, regionOffset: 30 });
+    expect(inside(noisy, 36, 36, 60, 64)).toBeLessThan(0.5);
+    expect(inside(noisy, 60, 36, 84, 64)).toBe(0);
   });
 
   it('finds nothing where the backdrop has smooth stretches of its own (large tiles)', () => {

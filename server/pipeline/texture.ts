@@ -20,13 +20,29 @@ export interface UntexturedOptions {
   minLevel: number;
   /** Least size of a region, as a share of the image. */
   minShare: number;
+  /**
+   * Brightness offset of the texture the regions are found on (see {@link relativeTexture}). Sensor and
+   * JPEG noise is about as many levels at every brightness, so with the default offset the smooth body of
+   * a dark box reads as textured as wood grain; a larger one tells them apart. The median stays on the
+   * default, as the rest of segmentation was tuned on it.
+   */
+  regionOffset: number;
 }
+
+/** Added to a pixel's brightness (its summed channels) by default: keeps near-black noise from reading as texture. */
+const BRIGHTNESS_OFFSET = 30;
 
 /**
  * Mean relative neighbour step (summed channel steps to the right and lower neighbours over the pixel's
- * brightness) in a (2r + 1)² window, per pixel of an RGB image.
+ * brightness plus `offset`) in a (2r + 1)² window, per pixel of an RGB image.
  */
-export function relativeTexture(data: Uint8Array, w: number, h: number, radius: number): Float32Array {
+export function relativeTexture(
+  data: Uint8Array,
+  w: number,
+  h: number,
+  radius: number,
+  offset = BRIGHTNESS_OFFSET,
+): Float32Array {
   const n = w * h;
   const step = new Float32Array(n);
   for (let y = 0; y < h; y++) {
@@ -39,8 +55,7 @@ export function relativeTexture(data: Uint8Array, w: number, h: number, radius: 
       for (let c = 0; c < 3; c++) {
         sum += Math.abs(data[i + c]! - data[right + c]!) + Math.abs(data[i + c]! - data[below + c]!);
       }
-      // The offset keeps near-black pixels from turning sensor noise into texture.
-      step[y * w + x] = sum / (data[i]! + data[i + 1]! + data[i + 2]! + 30);
+      step[y * w + x] = sum / (data[i]! + data[i + 1]! + data[i + 2]! + offset);
     }
   }
   return boxMean(step, w, h, radius);
@@ -67,7 +82,9 @@ export function backdropTexture(
   const n = w * h;
   const regions = new Uint8Array(n);
   const texture = relativeTexture(data, w, h, options.radius);
+  const smoothness = relativeTexture(data, w, h, options.radius, options.regionOffset);
   const samples: number[] = [];
+  const regionSamples: number[] = [];
   // A window clipped by the frame is smaller than a check of the cloth and can miss its edges: each
   // trusted pixel is judged by the nearest window that fits in the image.
   const { radius: r } = options;
@@ -76,14 +93,17 @@ export function backdropTexture(
     const x = Math.min(Math.max(p % w, r), w - 1 - r);
     const y = Math.min(Math.max(Math.floor(p / w), r), h - 1 - r);
     samples.push(texture[y * w + x]!);
+    regionSamples.push(smoothness[y * w + x]!);
   }
   if (samples.length === 0) return { untextured: regions, median: 0 };
   samples.sort((a, b) => a - b);
   const median = samples[samples.length >> 1]!;
-  const threshold = options.ratio * samples[Math.floor(options.quantile * (samples.length - 1))]!;
-  if (threshold <= options.minLevel) return { untextured: regions, median };
+  const lowQuantile = (sorted: number[]) => sorted[Math.floor(options.quantile * (sorted.length - 1))]!;
+  if (options.ratio * lowQuantile(samples) <= options.minLevel) return { untextured: regions, median };
+  regionSamples.sort((a, b) => a - b);
+  const threshold = options.ratio * lowQuantile(regionSamples);
   const low = new Uint8Array(n);
-  for (let p = 0; p < n; p++) low[p] = texture[p]! < threshold ? 1 : 0;
+  for (let p = 0; p < n; p++) low[p] = smoothness[p]! < threshold ? 1 : 0;
   const parts = components(low, w, h, 1);
   const keep = parts.sizes.map(
     (size, i) => parts.touchesCentre[i] === true && !parts.touchesBorder[i] && size >= options.minShare * n,
