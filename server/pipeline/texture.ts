@@ -82,28 +82,27 @@ export function backdropTexture(
   const n = w * h;
   const regions = new Uint8Array(n);
   const texture = relativeTexture(data, w, h, options.radius);
-  const smoothness = relativeTexture(data, w, h, options.radius, options.regionOffset);
-  const samples: number[] = [];
-  const regionSamples: number[] = [];
   // A window clipped by the frame is smaller than a check of the cloth and can miss its edges: each
   // trusted pixel is judged by the nearest window that fits in the image.
   const { radius: r } = options;
+  const windows: number[] = [];
   for (let p = 0; p < n; p++) {
     if (trusted[p] !== 1) continue;
     const x = Math.min(Math.max(p % w, r), w - 1 - r);
     const y = Math.min(Math.max(Math.floor(p / w), r), h - 1 - r);
-    samples.push(texture[y * w + x]!);
-    regionSamples.push(smoothness[y * w + x]!);
+    windows.push(y * w + x);
   }
-  if (samples.length === 0) return { untextured: regions, median: 0 };
-  samples.sort((a, b) => a - b);
-  const median = samples[samples.length >> 1]!;
+  if (windows.length === 0) return { untextured: regions, median: 0 };
+  const sortedAt = (values: Float32Array) => windows.map((i) => values[i]!).sort((a, b) => a - b);
   const lowQuantile = (sorted: number[]) => sorted[Math.floor(options.quantile * (sorted.length - 1))]!;
+  const samples = sortedAt(texture);
+  const median = samples[samples.length >> 1]!;
   if (options.ratio * lowQuantile(samples) <= options.minLevel) return { untextured: regions, median };
-  regionSamples.sort((a, b) => a - b);
-  const threshold = options.ratio * lowQuantile(regionSamples);
+  // Only on a textured backdrop: the regions' own measure, with dark pixels' noise damped.
+  const regionTexture = relativeTexture(data, w, h, r, options.regionOffset);
+  const threshold = options.ratio * lowQuantile(sortedAt(regionTexture));
   const low = new Uint8Array(n);
-  for (let p = 0; p < n; p++) low[p] = smoothness[p]! < threshold ? 1 : 0;
+  for (let p = 0; p < n; p++) low[p] = regionTexture[p]! < threshold ? 1 : 0;
   const parts = components(low, w, h, 1);
   const keep = parts.sizes.map(
     (size, i) => parts.touchesCentre[i] === true && !parts.touchesBorder[i] && size >= options.minShare * n,
