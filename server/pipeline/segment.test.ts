@@ -75,6 +75,60 @@ describe('segment', () => {
     expect(alpha[220 * size + 140]).toBe(0); // the backdrop beside the label
   });
 
+  it('keeps a grey print deep inside a dark shirt; leaves open a handle whose opening is in shade, and a hole through a thick body', async () => {
+    // The print is the backdrop's lilac scaled down with its chroma nearly kept: the backdrop model calls
+    // it shade. The handle's opening is the backdrop in the mug's shadow, truly shade, in a thin ring.
+    const size = 400;
+    const lilac = [205, 190, 215];
+    const render = (colourAt: (x: number, y: number) => number[] | undefined) => {
+      const data = Buffer.alloc(size * size * 3);
+      for (let y = 0; y < size; y++) {
+        for (let x = 0; x < size; x++) {
+          // Vignette, and the product's contact shadow on the table below it.
+          const contact = Math.max(0, 1 - Math.hypot((x - 200) / 130, (y - 335) / 22));
+          const light = (1 - 0.0004 * Math.hypot(x - 200, y - 180)) * (1 - 0.4 * contact);
+          data.set(colourAt(x, y) ?? lilac.map((c) => Math.round(c * light)), (y * size + x) * 3);
+        }
+      }
+      return { data, width: size, height: size, channels: 3 as const };
+    };
+    const shirt = await segment(
+      render((x, y) => {
+        if (x >= 180 && x < 220 && y >= 200 && y < 240) return [148, 147, 141];
+        // A sheen down the shirt's middle.
+        const sheen = Math.round(25 * Math.max(0, 1 - Math.abs(x - 160) / 20));
+        if (x >= 120 && x < 280 && y >= 110 && y < 330) return [30 + sheen, 35 + sheen, 45 + sheen];
+        return undefined;
+      }),
+    );
+    expect(shirt.alpha[220 * size + 200]).toBe(255); // the print's middle
+    expect(shirt.alpha[150 * size + 200]).toBe(255); // the shirt
+    expect(shirt.alpha[220 * size + 60]).toBe(0); // the backdrop
+
+    const mug = await segment(
+      render((x, y) => {
+        if (x >= 120 && x < 250 && y >= 130 && y < 320) return [30, 35, 45];
+        const r = Math.hypot(x - 250, y - 225);
+        if (x >= 250 && r >= 40 && r < 52) return [30, 35, 45];
+        if (x >= 250 && r < 40) return lilac.map((c) => Math.round(c * 0.55));
+        return undefined;
+      }),
+    );
+    expect(mug.alpha[225 * size + 270]).toBe(0); // the opening
+    expect(mug.alpha[225 * size + 295]).toBe(255); // the handle
+    expect(mug.alpha[225 * size + 180]).toBe(255); // the body
+
+    // A small hole through a thick body (a bagel) lies as deep as the print, but shows the backdrop's colour.
+    const bagel = await segment(
+      render((x, y) => {
+        const r = Math.hypot(x - 200, y - 220);
+        return r >= 15 && r < 95 ? [30, 35, 45] : undefined;
+      }),
+    );
+    expect(bagel.alpha[220 * size + 200]).toBe(0); // the hole
+    expect(bagel.alpha[220 * size + 250]).toBe(255); // the body
+  });
+
   it("leaves open the backdrop where a plant's stems meet", async () => {
     // Stems fanning out from the pot: near the junction the wedges between them are a few grid pixels
     // wide, which the cut's closing bridges; the backdrop colour there must win.

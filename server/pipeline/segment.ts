@@ -22,7 +22,8 @@
  *     objects and untextured regions favoured as product; models re-fitted from the labels and cut again
  *     (GrabCut iteration), a few rounds.
  *  4. Keep the big components near the centre (or running off the frame where it cuts the product off),
- *     fill small holes not connected to the border; reopen the wedges of backdrop the closing bridged
+ *     fill holes not connected to the border that are small, or lie deep inside the product in a colour
+ *     unlike the backdrop's (a print on a shirt); reopen the wedges of backdrop the closing bridged
  *     where stems meet (wedges.ts); bridge short breaks in a thin product (bridge.ts) and fill bands of
  *     "backdrop" across it; on a calm backdrop, add regions beside the product walled off from the
  *     backdrop by sharp edges, in a colour neither the backdrop's nor its shade (attached.ts: a sole; a
@@ -35,7 +36,7 @@ import { attachParts } from './attached.js';
 import { breaks, bridgeFragments } from './bridge.js';
 import { components } from './components.js';
 import { CUT_OFF, cutOffStretches } from './cutoff.js';
-import { silhouettes } from './enclosed.js';
+import { chamferDistance, silhouettes } from './enclosed.js';
 import { geodesicDistance, stepQuantile } from './geodesic.js';
 import { type ColourModel, fitColourModel, negLogLikelihood, shadedNegLogLikelihood } from './gmm.js';
 import { findGrout } from './grout.js';
@@ -182,6 +183,12 @@ const BAND_MAX_GAP = 0.14;
 const BAND_MIN_STEP = 45;
 /** Colour distance (8-bit levels, after the backdrop's lighting trend) within which product looks like backdrop. */
 const CAMOUFLAGE_LEVELS = 16;
+/**
+ * A hole at least this many times its own width (√size) inside the product, and more than
+ * `DEEP_HOLE_STEP` colour levels from the backdrop, is part of the product (a print on a shirt).
+ */
+const DEEP_HOLE_DEPTH = 1;
+const DEEP_HOLE_STEP = 45;
 /** Attached parts (attached.ts): found on calm backdrops only (a printed or woven one is all edges). */
 const ATTACHED = { edge: 12, contact: [0.2, 0.8] as [number, number], maxShare: 0.3, minGap: 20, minSize: 8 };
 const ATTACHED_MAX_TEXTURE = 0.025;
@@ -490,7 +497,7 @@ function cutSmall(small: RawImage, tiled: boolean): SmallCut | undefined {
     uncut.set(mask);
     close(mask, w, h);
     closed.set(mask);
-    cleanUp(mask, w, h, dBg, dFg, productReach, iteration > 0 ? previous : undefined);
+    cleanUp(mask, w, h, dBg, dFg, colours, backdrop, productReach, iteration > 0 ? previous : undefined);
     // Converged: another round would re-fit the same models (most photos settle after two rounds; the
     // later ones are for shadows and clutter, and cost ~30 ms each at 1200²).
     let changed = 0;
@@ -975,7 +982,8 @@ function pairwiseWeights(small: RawImage): Int32Array {
 /**
  * Keeps the largest component and any other big one reaching the central area (two shoes, a set), then
  * fills holes that do not reach the border: small ones always (specular highlights, labels), big ones only
- * when they look like product rather than background (a mug handle's opening stays open).
+ * when they look like product rather than background (a mug handle's opening stays open), or lie deeper
+ * inside the product than they are wide in a colour unlike the backdrop's (a grey print on a dark shirt).
  */
 function cleanUp(
   mask: Uint8Array,
@@ -983,6 +991,8 @@ function cleanUp(
   h: number,
   dBg: Float32Array,
   dFg: Float32Array,
+  colours: Float32Array,
+  backdrop: readonly number[],
   reach: Uint8Array | undefined,
   previous?: Uint8Array,
 ): void {
@@ -1017,17 +1027,45 @@ function cleanUp(
     area += mask[p]!;
   }
   const holes = components(mask, w, h, 0);
-  // Mean foreground preference (dBg − dFg) per hole, in one pass.
+  // Mean foreground preference (dBg − dFg) and mean colour per hole, in one pass.
   const preference = new Float64Array(holes.sizes.length);
+  const colour = new Float64Array(holes.sizes.length * 3);
   for (let p = 0; p < n; p++) {
     const id = holes.labels[p]!;
-    if (id >= 0) preference[id] = preference[id]! + dBg[p]! - dFg[p]!;
+    if (id < 0) continue;
+    preference[id] = preference[id]! + dBg[p]! - dFg[p]!;
+    for (let c = 0; c < 3; c++) colour[id * 3 + c] = colour[id * 3 + c]! + colours[p * 3 + c]!;
   }
   const fill = holes.sizes.map((size, i) => {
     if (holes.touchesBorder[i]) return false;
     if (size < area * 0.005) return true;
     return preference[i]! / size > 0;
   });
+  // A big hole the colour models call backdrop is still product when it lies deeper inside the product
+  // than it is wide, in a colour far from the backdrop's: a grey print on a dark shirt, which the backdrop
+  // model explains as its shade. An opening sits in a thin part (a mug's handle, a bag's strap), even where
+  // the product's shadow darkens what shows through; one in a thick body (a bagel) has the backdrop's colour.
+  const unlike = holes.sizes.map((size, i) => {
+    if (fill[i] || holes.touchesBorder[i]) return false;
+    const mean = [0, 1, 2].map((c) => colour[i * 3 + c]! / size);
+    return distance3(mean, 0, backdrop, 0) > DEEP_HOLE_STEP;
+  });
+  if (unlike.includes(true) && holes.touchesBorder.includes(true)) {
+    const outside = new Uint8Array(n);
+    for (let p = 0; p < n; p++) {
+      const id = holes.labels[p]!;
+      if (id >= 0 && holes.touchesBorder[id]) outside[p] = 1;
+    }
+    const fromOutside = chamferDistance(outside, w, h);
+    const depth = new Float64Array(holes.sizes.length).fill(Number.POSITIVE_INFINITY);
+    for (let p = 0; p < n; p++) {
+      const id = holes.labels[p]!;
+      if (id >= 0 && unlike[id]) depth[id] = Math.min(depth[id]!, fromOutside[p]!);
+    }
+    holes.sizes.forEach((size, i) => {
+      if (unlike[i] && depth[i]! >= DEEP_HOLE_DEPTH * Math.sqrt(size)) fill[i] = true;
+    });
+  }
   for (let p = 0; p < n; p++) if (mask[p] === 0 && fill[holes.labels[p]!]) mask[p] = 1;
 }
 
