@@ -426,7 +426,7 @@ describe('isLocked', () => {
       await click(byTestId('lumiku-confirm')!);
       await waitFor(() => byTestId('lumiku-after'), 'the result');
       const note = byTestId('lumiku-check-result');
-      if (shown) expect(note?.textContent).toContain('check the edges before replacing');
+      if (shown) expect(note?.textContent).toContain('that nothing beside the product was kept');
       else expect(note).toBeNull();
       await act(async () => root?.unmount());
     }

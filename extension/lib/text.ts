@@ -28,8 +28,8 @@ export const TEXT = {
   done: { en: 'Done! Compare, then replace.', id: 'Selesai! Bandingkan, lalu ganti.' },
   previewLoading: { en: 'Loading preview…', id: 'Memuat pratinjau…' },
   checkResult: {
-    en: 'The background was hard to separate (busy, or close to the product’s colour): check the edges before replacing.',
-    id: 'Latar sulit dipisahkan (ramai, atau warnanya mirip produk): periksa tepinya sebelum mengganti.',
+    en: 'The background was hard to separate (busy, or close to the product’s colour): check the edges, and that nothing beside the product was kept, before replacing.',
+    id: 'Latar sulit dipisahkan (ramai, atau warnanya mirip produk): periksa tepinya, dan pastikan tidak ada benda lain yang ikut terpotong, sebelum mengganti.',
   },
   before: { en: 'Before', id: 'Sebelum' },
   after: { en: 'After', id: 'Sesudah' },
