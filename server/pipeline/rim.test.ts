@@ -60,6 +60,16 @@ describe('snapToRims', () => {
     }
   });
 
+  it("closes the gap a row leaves where its own profile fails (a bright speck on the product's edge)", () => {
+    const { colours, mask } = grid();
+    paint(colours, 5, 28, 5, 24, (x) => grey(224 - (x - 5) * 0.8));
+    // Row 12's edge pixel is a highlight: the step into the strip is then as large as the rim's.
+    paint(colours, 24, 24, 12, 12, () => grey(240));
+    mark(mask, 5, 24, 5, 24);
+    expect(snapToRims(mask, colours, W, H, BACKDROP, OPTIONS)).toBe(4 * 20);
+    for (let x = 25; x <= 28; x++) expect(mask[12 * W + x], `${x},12`).toBe(1);
+  });
+
   it('joins a sleeve end whose rim is spread over two pixels, not a soft shadow ramp', () => {
     // Dark end (150), one mixed pixel (195), then the backdrop: no single step is the rim.
     const spread = productWithSide(160, [155, 152, 150, 195]);
