@@ -159,6 +159,13 @@ const CLUTTER_FROM = 0.04;
 /** …to {@link CLUTTER_FLOOR} at this share. */
 const CLUTTER_AT = 0.1;
 const CLUTTER_FLOOR = 0.3;
+/**
+ * Confidence also falls from this share of the frame being other things (see frameStrangerShare; the
+ * busiest cloth reaches 0.095 on five sets, clutter 0.004–0.35)…
+ */
+const FRAME_CLUTTER_FROM = 0.12;
+/** …to {@link CLUTTER_FLOOR} at this share. */
+const FRAME_CLUTTER_AT = 0.24;
 /** Backdrop texture (texture.ts median) above which confidence falls: cloth and wood grain reach ~0.07… */
 const BUSY_TEXTURE_FROM = 0.1;
 /** …down to {@link BUSY_FLOOR} at this texture (a mosaic of 5 px tiles at 256 is 0.26). */
@@ -587,7 +594,8 @@ function cutSmall(small: RawImage, tiled: boolean): SmallCut | undefined {
     confidenceOf(mask, w, h, trusted, dBg, dFg, area / n) *
     (1 - camouflage) *
     calmness(texture.median) *
-    uncluttered(strangers);
+    uncluttered(strangers, CLUTTER_FROM, CLUTTER_AT) *
+    uncluttered(frameStrangerShare(colours, ring), FRAME_CLUTTER_FROM, FRAME_CLUTTER_AT);
   return { mask, firm, fg, bg, trend, confidence };
 }
 
@@ -602,13 +610,39 @@ function calmness(medianTexture: number): number {
 }
 
 /**
- * 1 while little of the backdrop is other things ({@link strangerShare}), falling to {@link CLUTTER_FLOOR}
- * as more is: among other things on the table the cut tells the product from them by colour and place
- * alone, and on held-out sets it often takes some along or keeps the wrong one, with decisive colour models.
+ * 1 while little of the backdrop or the frame is other things ({@link strangerShare},
+ * {@link frameStrangerShare}: a `share` up to `from`), falling to {@link CLUTTER_FLOOR} at `at`: among other
+ * things on the table the cut tells the product from them by colour and place alone, and on held-out sets
+ * it often takes some along or keeps the wrong one, with decisive colour models.
  */
-function uncluttered(strangers: number): number {
-  const busy = clamp((strangers - CLUTTER_FROM) / (CLUTTER_AT - CLUTTER_FROM), 0, 1);
+function uncluttered(share: number, from: number, at: number): number {
+  const busy = clamp((share - from) / (at - from), 0, 1);
   return 1 - (1 - CLUTTER_FLOOR) * busy;
+}
+
+/**
+ * Share of the frame (`ring` 1: without the stretches where it cuts the product off) in a colour more than
+ * {@link STRANGER_LEVELS} from the frame's median colour and not that colour in shade. A listing photo's
+ * frame is mostly its backdrop; when other things crowd it, the border model learns them as backdrop, so
+ * {@link strangerShare} no longer sees them, and the cut may keep one of them instead of the product (a
+ * purple box among clutter, kept with confidence 1 while the dark cable was lost).
+ */
+function frameStrangerShare(colours: Float32Array, ring: Uint8Array): number {
+  let count = 0;
+  for (let p = 0; p < ring.length; p++) if (ring[p] === 1) count++;
+  if (count === 0) return 0;
+  const median = [0, 0, 0];
+  const channel = new Float32Array(count);
+  for (let c = 0; c < 3; c++) {
+    let k = 0;
+    for (let p = 0; p < ring.length; p++) if (ring[p] === 1) channel[k++] = colours[p * 3 + c]!;
+    median[c] = quantile(channel, 0.5);
+  }
+  let strangers = 0;
+  for (let p = 0; p < ring.length; p++) {
+    if (ring[p] === 1 && departure(colours, p * 3, median, 0, STRANGER_LEVELS) === 1) strangers++;
+  }
+  return strangers / count;
 }
 
 /**
