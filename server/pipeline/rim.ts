@@ -8,12 +8,15 @@
  *
  * Here, looking outward from each edge pixel of the cut (4 directions, at most `reach` pixels): when a step
  * into the lit backdrop is at least `ratio` times every step from inside the product up to it, the pixels
- * before it (darker than the backdrop) are the product's shaded edge and join it. A contact or cast shadow
+ * before it (each darker than the backdrop by `minStep` / 2) are the product's shaded edge and join it. A
+ * rim spread over two pixels counts as two steps; a strip with the product beside it all along (the edge's
+ * own mixed pixels) does not join; 1 px gaps between joined profiles are closed. A contact or cast shadow
  * fails: its outer edge is soft, or its step from the product is as large (a dark shoe on its shadow); a
  * shaded opening (a handle's) has product, not lit backdrop, on its far side.
  *
  * Not told apart: a hard cast shadow (a window's light, a bare flash off to the side) touching a side of
- * the product in the same shade; up to `reach` pixels of it join.
+ * the product in the same shade; up to `reach` pixels of it join. Not found: a side that starts brighter
+ * than the backdrop and darkens through its colour (the strip must be darker from the cut's edge out).
  */
 
 export interface RimOptions {
