@@ -27,6 +27,35 @@ describe('outlinedObjects', () => {
     expect(marked[5 * W + 5]).toBe(0);
   });
 
+  it("leaves the resize's 1 px bright overshoot beside a dark product alone, not a bright strip 3 px wide or a thin one on its own", () => {
+    // A dark green product (columns 20..39) with a line of overshoot at column 40, then the backdrop; the
+    // line departs from it by 16 levels a channel and has a crisp rim, as a white product does.
+    const product = (x: number, y: number) => y >= 10 && y < 50 && x >= 20 && x < 40;
+    const data = new Uint8Array(W * H * 3).fill(200);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = (y * W + x) * 3;
+        if (product(x, y)) data.set([40, 120, 40], i);
+        else if (y >= 10 && y < 50 && (x === 40 || x === 41)) data.fill(x === 40 ? 216 : 200, i, i + 3);
+      }
+    }
+    const overshoot = outlinedObjects(data, flat, W, H, { threshold: 10, edge: 6 });
+    expect(overshoot[30 * W + 40]).toBe(0);
+    // The same strip 3 px wide is something lighter than the backdrop: an object.
+    for (let y = 10; y < 50; y++) data.fill(216, (y * W + 41) * 3, (y * W + 43) * 3);
+    const strip = outlinedObjects(data, flat, W, H, { threshold: 10, edge: 6 });
+    expect(strip[30 * W + 40]).toBe(1);
+    // A thin light line with the backdrop on both sides (a white thread on a white sweep) is one too.
+    const thread = outlinedObjects(
+      grid(W, H, (x, y) => (x === 30 && y >= 10 && y < 50 ? 216 : 200)),
+      flat,
+      W,
+      H,
+      { threshold: 10, edge: 6 },
+    );
+    expect(thread[30 * W + 30]).toBe(1);
+  });
+
   it('leaves a bright patch with a soft rim alone (a flash hotspot)', () => {
     const hotspot = (x: number, y: number) => 200 + 40 * Math.exp(-((x - 30) ** 2 + (y - 30) ** 2) / 150);
     const marked = outlinedObjects(grid(W, H, hotspot), flat, W, H, { threshold: 10, edge: 6 });

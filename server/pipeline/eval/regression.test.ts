@@ -206,6 +206,15 @@ describe('shaded edges cut off inside the rim (rim.ts)', () => {
   ]);
 });
 
+describe("the small copy's overshoot beside a dark edge (outline.ts)", () => {
+  // The lanczos resize leaves a line lighter than the backdrop beside a dark edge; it passed for an
+  // outlined object and was favoured as product (before, in brackets).
+  keepsScenes([
+    [1, 'white-on-white', 0, "a white bottle's dark cap and shaded side", 0.99], // 0.997 (0.982)
+    [13, 'gradient', 3, "a plant's dark stems on a gradient (held out)", 0.96], // 0.981 (0.911)
+  ]);
+});
+
 describe('prints deep inside a product', () => {
   // A grey print on a dark shirt is the backdrop's colour scaled down, which the backdrop model explains
   // as shade: it was opened as a hole. A hole lying deeper inside the product than it is wide, in a colour
