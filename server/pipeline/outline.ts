@@ -124,8 +124,9 @@ export function outlinedObjects(
         if (strong) sharp++;
       }
     }
+    if (rim === 0 || sharp < rim * sharpShare) continue;
     if (thinAndLight(members, labels, start, data, expected, w, h)) continue;
-    if (rim > 0 && sharp >= rim * sharpShare) for (const p of members) out[p] = 1;
+    for (const p of members) out[p] = 1;
   }
   return out;
 }

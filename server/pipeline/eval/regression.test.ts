@@ -31,17 +31,26 @@ function keepsScenes(scenes: readonly (readonly [number, Category, number, strin
   it.each(scenes)(
     'seed %i %s#%i: %s',
     async (seed, category, index, _scene, floor) => {
-      const spec = sceneSpecs(undefined, seed).find((s) => s.category === category && s.index === index)!;
-      expect(await iouOf(spec)).toBeGreaterThanOrEqual(floor);
+      expect(await iouOf(specOf(seed, category, index))).toBeGreaterThanOrEqual(floor);
     },
     60_000,
   );
 }
 
+/** The scene `index` of `category` in the set drawn from `seed`. */
+function specOf(seed: number, category: Category, index: number): SceneSpec {
+  return sceneSpecs(undefined, seed).find((s) => s.category === category && s.index === index)!;
+}
+
+/** The scene rendered, and the local segmentation of its JPEG. */
+async function segmentScene(spec: SceneSpec) {
+  const scene = await renderScene(spec);
+  return { scene, result: await segment(await decodeRgb(scene.jpeg)) };
+}
+
 /** IoU of the local segmentation's matte against the scene's known alpha. */
 async function iouOf(spec: SceneSpec): Promise<number> {
-  const scene = await renderScene(spec);
-  const result = await segment(await decodeRgb(scene.jpeg));
+  const { scene, result } = await segmentScene(spec);
   return iou(result.alpha, scene.alpha);
 }
 
@@ -71,8 +80,8 @@ describe('thin products on the evaluation set', () => {
     'keeps %s in one piece',
     async (_name, category, floor) => {
       const spec = sceneSpecs().find((s) => s.category === category && s.shape === 'cable')!;
-      const scene = await renderScene(spec);
-      const { alpha } = await segment(await decodeRgb(scene.jpeg));
+      const { scene, result } = await segmentScene(spec);
+      const { alpha } = result;
       const mask = new Uint8Array(alpha.length);
       let area = 0;
       for (let p = 0; p < alpha.length; p++) {
@@ -150,9 +159,9 @@ describe('edges without a backdrop halo (unmix.ts)', () => {
   it("smooths the small grid's steps off a diagonal edge (a shaded sleeve's top on white)", async () => {
     // Each step of the 256 px grid is ~4 px here; unmixing moves an edge a pixel a pass, and with 2
     // passes the teeth stayed, 99 wrong pixels in this window and runs of 4 in a row (4 passes: 14, 1).
-    const spec = sceneSpecs(undefined, 1).find((s) => s.category === 'white-on-white' && s.index === 2)!;
-    const scene = await renderScene(spec);
-    const { alpha } = await segment(await decodeRgb(scene.jpeg));
+    const spec = specOf(1, 'white-on-white', 2);
+    const { scene, result } = await segmentScene(spec);
+    const { alpha } = result;
     let wrong = 0;
     let longest = 0;
     for (let y = 290; y < 380; y++) {
@@ -229,8 +238,7 @@ describe('confidence on the evaluation set', () => {
   const confidences = async (category: Category) => {
     const out: number[] = [];
     for (const spec of sceneSpecs().filter((s) => s.category === category)) {
-      const scene = await renderScene(spec);
-      out.push((await segment(await decodeRgb(scene.jpeg))).confidence);
+      out.push((await segmentScene(spec)).result.confidence);
     }
     return out;
   };
@@ -257,9 +265,7 @@ describe('confidence on the evaluation set', () => {
       // The dark cable is lost and a box beside it kept (IoU 0). The clutter touches the frame, so the
       // border model learnt it as backdrop and strangerShare saw none: confidence was 1.00 and 0.99.
       // frameStrangerShare sees a third of the frame in other colours.
-      const spec = sceneSpecs(undefined, seed).find((s) => s.category === 'clutter' && s.index === 5)!;
-      const scene = await renderScene(spec);
-      const result = await segment(await decodeRgb(scene.jpeg));
+      const { scene, result } = await segmentScene(specOf(seed, 'clutter', 5));
       expect(iou(result.alpha, scene.alpha)).toBeLessThan(0.5);
       expect(result.confidence).toBeLessThan(LOW_CONFIDENCE);
     },
