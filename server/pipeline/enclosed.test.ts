@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chamferDistance, enclosedRegions, silhouettes } from './enclosed.js';
+import { relativeTexture } from './texture.js';
 
 const W = 80;
 const H = 80;
@@ -117,6 +118,51 @@ describe('silhouettes', () => {
     const { marked } = silhouettes(data, W, H, options);
     expect(at(marked, 15, 40)).toBe(1);
     expect(at(marked, 60, 40)).toBe(0);
+  });
+});
+
+describe('silhouettes on a grained backdrop', () => {
+  /**
+   * Paper: a dark fleck every 6 px inside an 8 px fleck-free margin (where the disc floods in), so the
+   * flecks' edges wall the inside off from the frame; a lamp's soft hotspot lights its middle.
+   */
+  const flecked = (x: number, y: number, every: number) =>
+    x >= 8 && x < W - 8 && y >= 8 && y < H - 8 && x % every === 0 && y % every === 0;
+  const paper = (x: number, y: number, every = 6): [number, number, number] => {
+    const lit = 30 * Math.max(0, 1 - Math.hypot(x - 40, y - 40) / 24);
+    const v = Math.round(200 + lit) - (flecked(x, y, every) ? 30 : 0);
+    return [v, v, v];
+  };
+  const textureOf = (data: Uint8Array) => relativeTexture(data, W, H, 5);
+  /** The backdrop's grain: the median texture of the flecked paper away from the hotspot. */
+  const grainLevel = (texture: Float32Array) => {
+    const values: number[] = [];
+    for (let y = 10; y < H - 10; y++) for (let x = 10; x < 20; x++) values.push(texture[y * W + x]!);
+    return values.sort((a, b) => a - b)[values.length >> 1]!;
+  };
+  // Everything smoothly connected to the frame, as the geodesic sees paper under a soft hotspot.
+  const connected = new Uint8Array(W * H).fill(1);
+
+  it('leaves the paper under a hotspot alone when told its grain, and marks it when not', () => {
+    const data = grid(paper);
+    const texture = textureOf(data);
+    const grain = { texture, level: grainLevel(texture), ratio: [0.7, 1.5] as const, connected };
+    expect(at(silhouettes(data, W, H, options).marked, 40, 40)).toBe(1);
+    expect(at(silhouettes(data, W, H, { ...options, grain }).marked, 40, 40)).toBe(0);
+    // Not smoothly connected to the frame: the grain alone does not make it backdrop.
+    const apart = { ...grain, connected: new Uint8Array(W * H) };
+    expect(at(silhouettes(data, W, H, { ...options, grain: apart }).marked, 40, 40)).toBe(1);
+  });
+
+  it('still marks a white product on grained paper: its smooth body has none of the grain', () => {
+    // Flecks every 10 px: the disc floods the paper up to the product's contour.
+    const box = outlinedBox(24, 24, 56, 56);
+    const data = grid((x, y) => box(x, y) ?? paper(x, y, 10));
+    const texture = textureOf(data);
+    const grain = { texture, level: grainLevel(texture), ratio: [0.7, 1.5] as const, connected };
+    const { marked } = silhouettes(data, W, H, { ...options, grain });
+    expect(at(marked, 48, 40)).toBe(1);
+    expect(at(marked, 40, 40)).toBe(1);
   });
 });
 

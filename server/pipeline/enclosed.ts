@@ -27,6 +27,8 @@ const UNLIKE_SHARE = 0.15;
 const MIN_SHARE = 0.001;
 /** Steps beyond the disc's radius over which a region's surroundings are sampled. */
 const SURROUND = 4;
+/** Least share of a region the geodesic calls backdrop for its grain to make it backdrop. */
+const GRAIN_CONNECTED = 0.5;
 
 export interface EnclosedOptions {
   /** Colour-gradient magnitude (central differences, colour levels) at or above which a pixel is an edge. */
@@ -43,6 +45,12 @@ export interface EnclosedOptions {
 export interface SilhouetteOptions extends EnclosedOptions {
   /** Colour distance (levels) from the surroundings above which a pixel departs from the backdrop. */
   threshold: number;
+  /**
+   * On a grained backdrop (paper, wood grain): per pixel, a texture measure and whether the geodesic calls
+   * it backdrop (smoothly connected to the frame). A region mostly so connected whose median texture is
+   * within `ratio` × `level` (the backdrop's own) shows the backdrop's grain: it is backdrop.
+   */
+  grain?: { texture: Float32Array; level: number; ratio: readonly [number, number]; connected: Uint8Array };
 }
 
 export interface EnclosedRegions {
@@ -89,7 +97,9 @@ export function silhouettes(data: Uint8Array, w: number, h: number, options: Sil
     if (departure(data, p * 3, around, id * 3, threshold) === 1) unlike[id] = unlike[id]! + 1;
   }
   // Small regions and those with no backdrop around them count nothing above.
-  const departs = sizes.map((size, id) => unlike[id]! > 0 && unlike[id]! >= size * UNLIKE_SHARE);
+  const candidates = sizes.map((size, id) => unlike[id]! > 0 && unlike[id]! >= size * UNLIKE_SHARE);
+  const grained = options.grain ? showGrain(regions, candidates, options.grain) : [];
+  const departs = candidates.map((ok, id) => ok && !grained[id]);
   // Central, or cut off by the frame (off-centre by nature) when nothing central is a candidate: other
   // things on the table run off the frame too.
   const { touchesCentre: central, touchesBorder: framed } = regions;
@@ -121,6 +131,39 @@ export function silhouettes(data: Uint8Array, w: number, h: number, options: Sil
     }
   }
   return { marked: out, extent: inAccepted };
+}
+
+/**
+ * Per candidate region: it shows the backdrop's grain (see {@link SilhouetteOptions.grain}). A grained
+ * backdrop's speckle encloses stretches of it from the frame, and a hotspot or a band of lighter grain
+ * departs from what surrounds it: no silhouette (a sheet of paper was kept whole beside a shoe, a band
+ * of wood beside a bag). A white product's smooth body has far less texture than such a backdrop, and
+ * where it is small and all shading edges, far more.
+ */
+function showGrain(
+  regions: EnclosedRegions,
+  candidates: boolean[],
+  grain: NonNullable<SilhouetteOptions['grain']>,
+): boolean[] {
+  const { labels, sizes } = regions;
+  const values = sizes.map((size, id) => (candidates[id] ? new Float32Array(size) : undefined));
+  const filled = new Int32Array(sizes.length);
+  const connected = new Int32Array(sizes.length);
+  for (let p = 0; p < labels.length; p++) {
+    const id = labels[p]!;
+    const own = id >= 0 ? values[id] : undefined;
+    if (!own) continue;
+    own[filled[id]!] = grain.texture[p]!;
+    filled[id] = filled[id]! + 1;
+    connected[id] = connected[id]! + grain.connected[p]!;
+  }
+  return values.map((own, id) => {
+    if (!own || connected[id]! < sizes[id]! * GRAIN_CONNECTED) return false;
+    // A typed array sorts numerically without a comparator.
+    own.sort();
+    const median = own[own.length >> 1]! / grain.level;
+    return median >= grain.ratio[0] && median <= grain.ratio[1];
+  });
 }
 
 /** Enclosed regions of a w × h RGB grid (4-connected, edge pixels belong to none). */

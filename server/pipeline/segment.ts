@@ -12,9 +12,10 @@
  *     backdrop the model also takes in everything geodesically close to the border (geodesic.ts), so a
  *     flash hotspot or gradient stays backdrop.
  *     Regions off the border's lighting trend with a sharp rim (outline.ts), and regions enclosed by the
- *     photo's edges that depart from the backdrop around them (enclosed.ts: a white product's silhouette),
- *     are kept out of that and favoured as product, shading included: the geodesic leaks into a white
- *     product where its shading meets the sweep's.
+ *     photo's edges that depart from the backdrop around them (enclosed.ts: a white product's silhouette;
+ *     not a stretch of grained paper or wood, which shows the backdrop's texture), are kept out of that
+ *     and favoured as product, shading included: the geodesic leaks into a white product where its
+ *     shading meets the sweep's.
  *  2. Foreground model from interior pixels the border model explains badly (and, on a smooth backdrop,
  *     that lie behind an edge), plus, on a textured backdrop, regions lacking its texture (texture.ts),
  *     in the blobs reaching the centre of the frame — or, when none there stands out, in those running
@@ -47,7 +48,7 @@ import { GridMaxFlow } from './maxflow.js';
 import { departure, outlinedObjects } from './outline.js';
 import { snapToRims } from './rim.js';
 import { fromRaw, type RawImage, toRaw } from './sharp.js';
-import { backdropTexture } from './texture.js';
+import { type BackdropTexture, backdropTexture } from './texture.js';
 import { unmixEdges } from './unmix.js';
 import { reopenWedges } from './wedges.js';
 
@@ -125,6 +126,15 @@ const ENCLOSURE_EDGE = 10;
 const ENCLOSURE_RADIUS = 0.024;
 /** Silhouettes must reach the frame's middle 40 % (this inset on each side). */
 const ENCLOSURE_CENTRE_INSET = 0.3;
+/**
+ * Grained backdrops (enclosed.ts `grain`): on a backdrop whose median texture (texture.ts) is at least
+ * `level`, an enclosed region mostly smoothly connected to the frame (the geodesic) whose median texture is
+ * within `ratio` × the backdrop's shows the grain: backdrop, no silhouette. On five sets the backdrops smooth
+ * enough for silhouettes measure up to 0.011 plain, graded or lamp-lit; 0.011–0.035 cloth, 0.013–0.018
+ * paper, 0.034–0.075 wood. The paper and wood regions that were kept measured 0.92–0.94 × their grain;
+ * white products' regions the geodesic reaches 0.01 or 1.55–4.2 (all on backdrops under 0.01).
+ */
+const GRAIN = { level: 0.012, ratio: [0.7, 1.5] as const };
 /**
  * Untextured regions (texture.ts) seed the product model and are favoured in the cut: texture averaged
  * over 11×11 grid pixels (the checks of a cloth are ~10 at 256), below 0.6 × the backdrop's 2nd-percentile
@@ -436,10 +446,13 @@ function cutSmall(small: RawImage, tiled: boolean): SmallCut | undefined {
   }
   const geo = geodesicDistance(small.data, w, h, sources, tau);
   const trusted = smooth ? sources : ring.map((r) => (r === 1 ? 1 : 0));
+  // The backdrop's texture: its grain tells a stretch of it from a white product's silhouette, and a
+  // smooth product lacks it (texture.ts).
+  const texture = backdropTexture(small.data, w, h, trusted, UNTEXTURED);
   // On a smooth backdrop, outlined objects are put behind an edge (no backdrop prior, not backdrop
   // samples) and favoured as product in the cut.
   const { outlined, silhouette } = smooth
-    ? excludeOutlined(small, trusted, geo, tau)
+    ? excludeOutlined(small, trusted, geo, tau, texture)
     : { outlined: new Uint8Array(n), silhouette: new Uint8Array(n) };
   // On a tiled floor each tile keeps its own shade and veining after the grout is painted over, and a
   // white product's shading meets them somewhere: the geodesic would flow into it (a white shoe on light
@@ -507,7 +520,6 @@ function cutSmall(small: RawImage, tiled: boolean): SmallCut | undefined {
   }
   // On a textured backdrop, a smooth product's interior is product whatever its colour: the shaded,
   // grey sleeve of a white shirt on checked cloth is not unusual, only untextured.
-  const texture = backdropTexture(small.data, w, h, trusted, UNTEXTURED);
   for (let p = 0; p < n; p++) seeds[p] = seeds[p]! | texture.untextured[p]!;
   // Learn the product from the seed blobs where it is: the centre, or where the frame cuts it off.
   const offFrame = keepCentralSeeds(seeds, w, h, cutOff.reach, dBg);
@@ -813,6 +825,7 @@ function excludeOutlined(
   trusted: Uint8Array,
   geo: Float32Array,
   tau: number,
+  texture: BackdropTexture,
 ): { outlined: Uint8Array; silhouette: Uint8Array } {
   const { width: w, height: h, data } = small;
   const n = w * h;
@@ -854,6 +867,15 @@ function excludeOutlined(
     radius: Math.max(2, Math.round(ENCLOSURE_RADIUS * Math.max(w, h))),
     threshold,
     centreInset: ENCLOSURE_CENTRE_INSET,
+    grain:
+      texture.median >= GRAIN.level
+        ? {
+            texture: texture.texture,
+            level: texture.median,
+            ratio: GRAIN.ratio,
+            connected: Uint8Array.from(geo, (d) => (d < NEAR ? 1 : 0)),
+          }
+        : undefined,
   });
   for (let p = 0; p < n; p++) objects[p] = objects[p]! | enclosed.marked[p]!;
   // Other things on the table are outlined too: only those reaching the middle half of the frame may be
