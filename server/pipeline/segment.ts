@@ -50,6 +50,7 @@ import { snapToRims } from './rim.js';
 import { fromRaw, type RawImage, toRaw } from './sharp.js';
 import { type BackdropTexture, backdropTexture } from './texture.js';
 import { unmixEdges } from './unmix.js';
+import { upsampleMask } from './upsample.js';
 import { reopenWedges } from './wedges.js';
 
 export interface SegmentOptions {
@@ -1293,8 +1294,8 @@ function confidenceOf(
 async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut): Promise<Buffer> {
   const { width, height, data } = image;
   const sameSize = small.width === width && small.height === height;
-  const ramp = await upsampled(cut.mask, small, width, height, sameSize);
-  const firm = cut.firm.includes(1) ? await upsampled(cut.firm, small, width, height, sameSize) : undefined;
+  const ramp = upsampled(cut.mask, small, width, height, sameSize);
+  const firm = cut.firm.includes(1) ? upsampled(cut.firm, small, width, height, sameSize) : undefined;
   const hard = Buffer.alloc(width * height);
   const offset = new Float32Array(3);
   for (let p = 0; p < hard.length; p++) {
@@ -1394,18 +1395,15 @@ function rejoinBreaks(hard: Buffer, ramp: Buffer, width: number, height: number,
 }
 
 /** A 0/1 small-grid mask as 0..255 at full size (bilinear: its edges become ramps). */
-async function upsampled(
+function upsampled(
   mask: Uint8Array,
   small: RawImage,
   width: number,
   height: number,
   sameSize: boolean,
-): Promise<Buffer> {
-  const scaled = Buffer.alloc(small.width * small.height);
-  for (let p = 0; p < scaled.length; p++) scaled[p] = mask[p]! * 255;
-  if (sameSize) return scaled;
-  const raw = fromRaw({ data: scaled, width: small.width, height: small.height, channels: 1 });
-  return (await toRaw(raw.resize(width, height, { fit: 'fill', kernel: 'linear' }), 1)).data;
+): Buffer {
+  if (sameSize) return Buffer.from(mask.map((m) => m * 255));
+  return upsampleMask(mask, small.width, small.height, width, height);
 }
 
 function everything(width: number, height: number): SegmentResult {
