@@ -111,6 +111,22 @@ describe('silhouettes', () => {
     expect(at(extent, 70, 40)).toBe(0);
   });
 
+  it("does not reach along the frame into a shadow's band under a product cut off by it", () => {
+    // A white box runs off the left edge over its contact shadow: a 1-pixel row of half shade between the
+    // box's contour and the shadow's dark core, both edges, which run off the frame too. The frame's own
+    // pixels are edges where the image steps there; were they not, the box's region would run down the
+    // frame column into that row.
+    const box = outlinedBox(-30, 20, 40, 50);
+    const data = grid((x, y) => {
+      if (y === 51) return [205, 205, 205];
+      if (y >= 52 && y <= 56 && x <= 44) return [120, 120, 120];
+      return box(x, y);
+    });
+    const { marked } = silhouettes(data, W, H, options);
+    expect(at(marked, 20, 35)).toBe(1);
+    for (const x of [0, 10, 30]) expect(at(marked, x, 51)).toBe(0);
+  });
+
   it('takes a product cut off by the frame when nothing central is a candidate', () => {
     // The box runs off the left edge: its stretch of the frame is short, so the flood does not start there.
     // (Its shading band falls off the frame too: what is cut off must reach the frame itself.)

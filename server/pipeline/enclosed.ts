@@ -31,7 +31,10 @@ const SURROUND = 4;
 const GRAIN_CONNECTED = 0.5;
 
 export interface EnclosedOptions {
-  /** Colour-gradient magnitude (central differences, colour levels) at or above which a pixel is an edge. */
+  /**
+   * Colour-gradient magnitude (central differences, one-sided on the frame; colour levels) at or above which
+   * a pixel is an edge.
+   */
   edge: number;
   /** Radius (grid pixels) of the flooding disc: openings narrower than twice this close. */
   radius: number;
@@ -166,7 +169,11 @@ function showGrain(
   });
 }
 
-/** Enclosed regions of a w × h RGB grid (4-connected, edge pixels belong to none). */
+/**
+ * Enclosed regions of a w × h RGB grid (4-connected, edge pixels belong to none). The frame's pixels are
+ * edges too where the image steps there: otherwise a region reaches along the frame column past a contour
+ * that runs off it (a product cut off by the frame took the row of its contact shadow below it that way).
+ */
 export function enclosedRegions(
   data: Uint8Array,
   w: number,
@@ -175,13 +182,18 @@ export function enclosedRegions(
 ): EnclosedRegions {
   const n = w * h;
   const edge = new Uint8Array(n);
-  for (let y = 1; y < h - 1; y++) {
-    for (let x = 1; x < w - 1; x++) {
+  for (let y = 0; y < h; y++) {
+    // On the frame, the difference to the pixel inside (one-sided).
+    const up = y > 0 ? -w : 0;
+    const down = y + 1 < h ? w : 0;
+    for (let x = 0; x < w; x++) {
       const p = y * w + x;
+      const left = x > 0 ? -1 : 0;
+      const right = x + 1 < w ? 1 : 0;
       let m = 0;
       for (let c = 0; c < 3; c++) {
-        const gx = data[(p + 1) * 3 + c]! - data[(p - 1) * 3 + c]!;
-        const gy = data[(p + w) * 3 + c]! - data[(p - w) * 3 + c]!;
+        const gx = data[(p + right) * 3 + c]! - data[(p + left) * 3 + c]!;
+        const gy = data[(p + down) * 3 + c]! - data[(p + up) * 3 + c]!;
         m += gx * gx + gy * gy;
       }
       if (m >= options.edge * options.edge) edge[p] = 1;
