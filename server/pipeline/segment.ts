@@ -1327,7 +1327,6 @@ async function refineToFullSize(image: RawImage, small: RawImage, cut: SmallCut)
       data,
       width,
       height,
-      ramp,
       hard,
       firm,
       { ...small, mask: cut.mask },

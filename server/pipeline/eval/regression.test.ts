@@ -245,6 +245,19 @@ describe("a contact shadow's row under a product cut off by the frame (enclosed.
   ]);
 });
 
+describe('edges the small cut put a cell out (unmix.ts, the cells beside its edge)', () => {
+  // Unmixing only re-decided pixels where the small cut's upsampled ramp was between 0 and 255; where the
+  // small cut was a whole cell out (a ring of wood round a cable, grout beside it, a white mug's bottom)
+  // the ramp is 255 or 0 and the edge stayed there. It now visits every pixel within two cells of the
+  // small cut's edge (before, in brackets).
+  keepsScenes([
+    [1, 'wood', 1, 'a blue cable on wood', 0.955], // 0.966 (0.944)
+    [1, 'tiles', 3, 'a glossy cable on tiles', 0.97], // 0.976 (0.963)
+    [1, 'uneven-light', 4, 'a glossy cable in uneven light', 0.959], // 0.964 (0.953)
+    [2, 'plain', 3, 'a bag on a plain backdrop (held out)', 0.994], // 0.997 (0.990)
+  ]);
+});
+
 describe('prints deep inside a product', () => {
   // A grey print on a dark shirt is the backdrop's colour scaled down, which the backdrop model explains
   // as shade: it was opened as a hole. A hole lying deeper inside the product than it is wide, in a colour
