@@ -871,7 +871,7 @@ function excludeOutlined(
     grain:
       texture.median >= GRAIN.level
         ? {
-            texture: texture.texture,
+            texture: texture.perPixel,
             level: texture.median,
             ratio: GRAIN.ratio,
             connected: Uint8Array.from(geo, (d) => (d < NEAR ? 1 : 0)),

@@ -70,7 +70,7 @@ export interface BackdropTexture {
   /** Median texture of the trusted backdrop: ~0.005 plain, 0.02–0.07 cloth or wood, 0.25 a mosaic. */
   median: number;
   /** {@link relativeTexture} per pixel (default offset), the measure `median` is taken of. */
-  texture: Float32Array;
+  perPixel: Float32Array;
 }
 
 /** The texture of the backdrop, learnt from its `trusted` (1) pixels, and the regions lacking it. */
@@ -94,13 +94,13 @@ export function backdropTexture(
     const y = Math.min(Math.max(Math.floor(p / w), r), h - 1 - r);
     windows.push(y * w + x);
   }
-  if (windows.length === 0) return { untextured: regions, median: 0, texture };
+  if (windows.length === 0) return { untextured: regions, median: 0, perPixel: texture };
   const sortedAt = (values: Float32Array) => windows.map((i) => values[i]!).sort((a, b) => a - b);
   const lowQuantile = (sorted: number[]) => sorted[Math.floor(options.quantile * (sorted.length - 1))]!;
   const samples = sortedAt(texture);
   const median = samples[samples.length >> 1]!;
   if (options.ratio * lowQuantile(samples) <= options.minLevel)
-    return { untextured: regions, median, texture };
+    return { untextured: regions, median, perPixel: texture };
   // Only on a textured backdrop: the regions' own measure, with dark pixels' noise damped.
   const regionTexture = relativeTexture(data, w, h, r, options.regionOffset);
   const threshold = options.ratio * lowQuantile(sortedAt(regionTexture));
@@ -114,7 +114,7 @@ export function backdropTexture(
     const id = parts.labels[p]!;
     if (id >= 0 && keep[id]) regions[p] = 1;
   }
-  return { untextured: regions, median, texture };
+  return { untextured: regions, median, perPixel: texture };
 }
 
 /** Mean over a (2r + 1)² window clipped to the image: running sums along rows, then along columns. */

@@ -51,14 +51,16 @@ export function upsampleMask(
     clamped.set(rounded.subarray(top, top + width), row);
     if (fy === 0 || sh === 1) continue;
     const bottom = top + width;
-    // Output columns reading mask column c (as left or right neighbour) where rows lo and lo + 1 differ.
-    for (let c = 0; c < sw; c++) {
+    // Output columns reading mask column c (as left or right neighbour) where rows lo and lo + 1 differ;
+    // `done` keeps neighbouring columns' ranges from being blended twice.
+    for (let c = 0, done = 0; c < sw; c++) {
       if (mask[lo * sw + c] === mask[(lo + 1) * sw + c]) continue;
       const to = firstAt[c + 1]!;
-      for (let x = firstAt[Math.max(0, c - 1)]!; x < to; x++) {
+      for (let x = Math.max(done, firstAt[Math.max(0, c - 1)]!); x < to; x++) {
         const t = across[top + x]!;
         clamped[row + x] = t + (across[bottom + x]! - t) * fy;
       }
+      done = to;
     }
   }
   return out;
